@@ -1,0 +1,126 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# movestress VM harness: /init of the guest initramfs (busybox sh).
+#
+# Packed by scripts/vm-check together with /bin/busybox (busybox-static),
+# /bin/movestress (static build) and, per boot, /plan (one cell per line:
+# NAME<TAB>ARGS, from `movestress list`) and /vm.conf (shell variables).
+# Sets up what the scenarios need, runs each cell, writes the results as a
+# tar stream onto the raw results disk (/dev/vda) after every cell, prints
+# "@@vm-check" markers on the console for the host, and powers off.
+# Never changes anything outside the guest.
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run /results /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null &&
+	echo "+memory" > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+
+# Defaults; /vm.conf (written by vm-check per boot) overrides them.
+CELL_TIMEOUT=300
+ZRAM_SIZE=1G
+POLICY=stock
+RESULTS_DEV=/dev/vda
+. /vm.conf
+
+mark() {
+	echo "@@vm-check $*"
+}
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+flush_results() {
+	# A raw tar stream on the whole disk: no filesystem in the guest or
+	# the host, and what was flushed survives a later crash or kill.
+	tar -cf "$RESULTS_DEV" -C /results . 2>/dev/null
+	sync
+	blockdev --flushbufs "$RESULTS_DEV" 2>/dev/null
+}
+
+shutdown_vm() {
+	flush_results
+	mark "done $(uptime_s)"
+	sync
+	# ACPI power-off may be missing; reboot + QEMU -no-reboot ends the VM.
+	reboot -f
+	sleep 5
+	echo o > /proc/sysrq-trigger
+}
+
+# --- what the guest sees -----------------------------------------------
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+rmap_policy=$(cat /sys/kernel/mm/uffd_move/rmap_policy 2>/dev/null)
+{
+	echo "cpus=$cpus"
+	echo "online=$(cat /sys/devices/system/cpu/online)"
+	echo "uname=$(uname -a)"
+	echo "cmdline=$(cat /proc/cmdline)"
+	echo "mem_total_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
+	echo "requested_policy=$POLICY"
+	echo "rmap_policy=$rmap_policy"
+} > /results/guest.txt
+mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy"
+
+# --- zram swap: the pressure backends reclaim to it --------------------
+if [ -e /sys/block/zram0 ]; then
+	echo lz4 > /sys/block/zram0/comp_algorithm 2>/dev/null
+	if echo "$ZRAM_SIZE" > /sys/block/zram0/disksize &&
+	   mkswap /dev/zram0 >/dev/null && swapon /dev/zram0; then
+		echo "swap=zram0 $ZRAM_SIZE" >> /results/guest.txt
+	else
+		echo "swap=none (zram setup failed)" >> /results/guest.txt
+	fi
+else
+	echo "swap=none (no zram in this kernel)" >> /results/guest.txt
+fi
+
+# --- is the requested policy in force? --------------------------------
+skip_reason=
+if [ "$POLICY" != stock ]; then
+	if [ -z "$rmap_policy" ]; then
+		skip_reason="kernel has no /sys/kernel/mm/uffd_move/rmap_policy (patch series not applied?)"
+	else
+		in_force=$(echo "$rmap_policy" | sed -n 's/.*\[\([^]]*\)\].*/\1/p')
+		[ "$in_force" = "$POLICY" ] ||
+			skip_reason="policy $POLICY not in force (rmap_policy: $rmap_policy)"
+	fi
+fi
+[ "$cpus" -ge 2 ] || skip_reason="guest sees $cpus CPU(s), need at least 2"
+
+# --- the cells ---------------------------------------------------------
+flush_results
+mark "ready $(uptime_s)"
+tab=$(printf '\t')
+while IFS="$tab" read -r name args; do
+	[ -n "$name" ] || continue
+	if [ -n "$skip_reason" ]; then
+		printf '%s\t77\t0\t%s\n' "$name" "$skip_reason" >> /results/status
+		continue
+	fi
+	t0=$(uptime_s)
+	mark "begin $name $t0"
+	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
+	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress run $args \
+		--output "/results/$name.json" > "/results/$name.log" 2>&1
+	rc=$?
+	t1=$(uptime_s)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	reason=
+	[ $rc -eq 137 ] && reason="killed after ${CELL_TIMEOUT}s in the guest"
+	printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$secs" "$reason" >> /results/status
+	mark "end $name rc=$rc secs=$secs"
+	tail -n 5 "/results/$name.log"
+	flush_results
+done < /plan
+
+shutdown_vm

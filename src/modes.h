@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MOVESTRESS_MODES_H
+#define MOVESTRESS_MODES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct run;
+
+/*
+ * A mover mode.  The engine (mover.c) maps and stamps the regions, starts
+ * opts.movers threads running ->mover (and ->handlers threads running
+ * ->handler if set), and runs the oracle; a mode only decides which pages
+ * move when.
+ */
+struct mode_desc {
+	const char *name;
+	const char *help;
+	uint64_t uffd_features;		/* beyond UFFD_FEATURE_MOVE */
+	unsigned allowed_errs;		/* ERRBIT_* counted as retries, not failures */
+	bool needs_thp;			/* 2 MiB aligned VMAs, MADV_HUGEPAGE */
+	bool sparse;			/* populate only (100 - hole_pct)% of pages */
+	bool pfn_check_ok;		/* a moved page must keep its frame */
+	bool shared_slots;		/* all movers work on all pages (contended) */
+	const char *mover_kind;		/* thread name prefix: "mover", "toucher" */
+	/* "" if this kernel can run the mode, else why not */
+	int (*supported)(char *why, size_t len);
+	void *(*mover)(void *worker);
+	void *(*handler)(void *worker);
+};
+
+extern const struct mode_desc mode_table[];
+const struct mode_desc *mode_find(const char *name);
+const char *const *mode_names(void);
+
+/* THP availability, for the thp mode and `movestress list` */
+int thp_supported(char *why, size_t len);
+
+#endif

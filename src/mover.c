@@ -1,0 +1,968 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The run engine: map and stamp the regions, start the named threads
+ * (movers, handlers, idle spinners, watchdog, pressure), stop them, run
+ * the oracle, check kernel health and write the result.  The mover loops
+ * themselves are in modes.c.
+ */
+#include "config.h"
+#include "env.h"
+#include "health.h"
+#include "klog.h"
+#include "kv.h"
+#include "modes.h"
+#include "oracle.h"
+#include "pressure.h"
+#include "report.h"
+#include "run.h"
+#include "stamp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STACK_SIZE (1UL << 20)
+#define MAX_REPORTS 16
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void set_thread_name(const char *kind, unsigned idx, char *out16)
+{
+	snprintf(out16, 16, "%s/%u", kind, idx);
+	pthread_setname_np(pthread_self(), out16);
+}
+
+long region_slot(const struct region *r, const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr, b = (uintptr_t)r->base;
+	size_t vma, off;
+
+	if (a < b)
+		return -1;
+	vma = (a - b) / r->vma_stride;
+	off = (a - b) % r->vma_stride;
+	if (vma >= r->nvmas || off >= r->vma_pages * MS_PAGE_SIZE)
+		return -1;
+	return (long)(vma * r->vma_pages + off / MS_PAGE_SIZE);
+}
+
+void run_gate(struct run *r)
+{
+	if (!__atomic_load_n(&r->paused, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&r->gate_lock);
+	r->parked++;
+	pthread_cond_broadcast(&r->gate_cond);
+	while (r->paused)
+		pthread_cond_wait(&r->gate_cond, &r->gate_lock);
+	r->parked--;
+	pthread_mutex_unlock(&r->gate_lock);
+}
+
+static int errbit(int err)
+{
+	switch (err) {
+	case EAGAIN: return ERRBIT_EAGAIN;
+	case EBUSY: return ERRBIT_EBUSY;
+	case EEXIST: return ERRBIT_EEXIST;
+	case ENOENT: return ERRBIT_ENOENT;
+	default: return 0;
+	}
+}
+
+int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
+		 uint64_t len, uint64_t mode, unsigned allowed, int *err)
+{
+	uint64_t t0 = now_ns(), t1;
+	int64_t moved = uffd_move(r->uffd, dst, src, len, mode, err);
+
+	t1 = now_ns();
+	hist_add(&st->move_lat, t1 - t0);
+	st->ops++;
+	run_progress(st);
+	if (moved < 0)
+		moved = 0;
+	st->pages += (uint64_t)moved / MS_PAGE_SIZE;
+	if (!*err)
+		return moved;
+	if (errbit(*err) & allowed) {
+		st->retries[*err < MS_MAX_ERRNO ? *err : 0]++;
+		if (moved)
+			st->short_moves++;
+		return moved;
+	}
+	st->failures++;
+	st->fail[st->nfail < MS_MAX_FAILS ? st->nfail++ : MS_MAX_FAILS - 1] = (struct op_failure){
+		.op = "UFFDIO_MOVE", .dst = dst, .src = src, .len = len, .mode = mode,
+		.ret = moved, .err = *err, .t_ns = t0 - r->t0_ns,
+	};
+	return moved;
+}
+
+/* ---- regions ---- */
+
+static int map_region(struct region *rg, size_t vma_pages, unsigned nvmas, bool thp)
+{
+	size_t bytes = vma_pages * MS_PAGE_SIZE, total;
+	char *res, *base;
+	unsigned v;
+
+	rg->vma_pages = vma_pages;
+	rg->nvmas = nvmas;
+	rg->vma_stride = ((bytes + MS_PMD_SIZE - 1) & ~(MS_PMD_SIZE - 1)) + MS_PMD_SIZE;
+	total = rg->vma_stride * nvmas + MS_PMD_SIZE;
+	res = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return -errno;
+	base = (char *)(((uintptr_t)res + MS_PMD_SIZE - 1) & ~(MS_PMD_SIZE - 1));
+	rg->base = base;
+	rg->res = res;
+	rg->res_len = total;
+	for (v = 0; v < nvmas; v++) {
+		char *p = base + v * rg->vma_stride;
+
+		if (mmap(p, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			 -1, 0) == MAP_FAILED)
+			return -errno;
+		if (thp && madvise(p, bytes, MADV_HUGEPAGE))
+			return -errno;
+	}
+	return 0;
+}
+
+static void unmap_region(struct region *rg)
+{
+	if (rg->res)
+		munmap(rg->res, rg->res_len);
+	rg->res = NULL;
+}
+
+static long anon_huge_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/smaps_rollup", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void populate(struct run *r)
+{
+	uint64_t rng = r->seed ^ 0x5eedULL;
+	size_t s;
+
+	for (s = 0; s < r->npages; s++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		if (r->mode->sparse && rng % 100 < r->o->hole_pct) {
+			r->where[s] = REGION_NONE;
+			continue;
+		}
+		r->where[s] = REGION_SRC;
+		stamp_write(region_addr(&r->reg[REGION_SRC], s), r->seed, REGION_SRC, (uint32_t)s, 0);
+	}
+}
+
+static int record_pfns(struct run *r)
+{
+	const struct region *rg = &r->reg[REGION_SRC];
+	uint64_t *pm;
+	unsigned v;
+	size_t i;
+	int fd, ret = 0;
+
+	r->pfn0 = calloc(r->npages, sizeof(*r->pfn0));
+	pm = calloc(rg->vma_pages, sizeof(*pm));
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (!r->pfn0 || !pm || fd < 0) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (v = 0; v < rg->nvmas && !ret; v++) {
+		ret = pagemap_read(fd, region_addr(rg, v * rg->vma_pages), rg->vma_pages, pm);
+		for (i = 0; i < rg->vma_pages && !ret; i++) {
+			r->pfn0[v * rg->vma_pages + i] = pm[i] & PM_PFN_MASK;
+			/* no frame numbers without CAP_SYS_ADMIN */
+			if (r->where[v * rg->vma_pages + i] != REGION_NONE && !(pm[i] & PM_PFN_MASK))
+				ret = -EPERM;
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(pm);
+	if (ret) {
+		free(r->pfn0);
+		r->pfn0 = NULL;
+	}
+	return ret;
+}
+
+/* ---- threads ---- */
+
+struct thread_start {
+	struct worker *w;
+	void *(*fn)(void *);
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->run;
+
+	set_thread_name(w->kind, w->idx, w->st.name);
+	w->st.tid = (pid_t)syscall(SYS_gettid);
+	hist_init(&w->st.move_lat);
+	hist_init(&w->st.aux_lat);
+	w->fn(w);
+	pthread_mutex_lock(&r->gate_lock);
+	if (w->parks)
+		r->running--;
+	pthread_cond_broadcast(&r->gate_cond);
+	pthread_mutex_unlock(&r->gate_lock);
+	return NULL;
+}
+
+static void *idle_spinner(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!run_stopped(w->run)) {
+		__builtin_ia32_pause();
+		if (!(++w->st.aux_ops & 0xffff))
+			run_progress(&w->st);
+	}
+	return NULL;
+}
+
+static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_SIZE);
+	ret = pthread_create(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return -ret;
+}
+
+static void read_task_file(pid_t tid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, file);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(buf, len, "unavailable: %s", strerror(errno));
+		return;
+	}
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		snprintf(buf, len, "unavailable: %s", strerror(errno));
+	else
+		buf[n] = '\0';
+	close(fd);
+}
+
+/* Stack, wchan and state of every worker: what the watchdog saw. */
+static json_t *dump_stacks(struct run *r)
+{
+	json_t *arr = json_array();
+	char stack[4096], wchan[128], stat[512];
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++) {
+		struct worker *w = &r->workers[i];
+		char *p, state = '?';
+
+		read_task_file(w->st.tid, "stack", stack, sizeof(stack));
+		read_task_file(w->st.tid, "wchan", wchan, sizeof(wchan));
+		read_task_file(w->st.tid, "stat", stat, sizeof(stat));
+		p = strrchr(stat, ')');
+		if (p && p[1] == ' ')
+			state = p[2];
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:s#, s:s, s:s}", "thread", w->st.name,
+						     "tid", w->st.tid, "state", &state, (size_t)1,
+						     "wchan", wchan, "stack", stack));
+	}
+	return arr;
+}
+
+static uint64_t total_progress(const struct run *r)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++)
+		if (r->workers[i].parks || r->workers[i].fn != idle_spinner)
+			sum += __atomic_load_n(&r->workers[i].st.progress, __ATOMIC_RELAXED);
+	return sum;
+}
+
+static void *watchdog_main(void *arg)
+{
+	struct run *r = arg;
+	uint64_t last = total_progress(r), last_change = now_ns(), cur, t;
+	struct timespec tick = { 0, 100 * 1000000L };
+	char name[16];
+
+	set_thread_name("watchdog", 0, name);
+	while (!__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE)) {
+		nanosleep(&tick, NULL);
+		cur = total_progress(r);
+		t = now_ns();
+		if (cur != last || __atomic_load_n(&r->paused, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&r->movers_done, __ATOMIC_RELAXED)) {
+			last = cur;
+			last_change = t;
+			continue;
+		}
+		if (t - last_change < r->o->hang_timeout_ns)
+			continue;
+		/* no thread made progress for --hang-timeout: record and stop */
+		r->hang_info = dump_stacks(r);
+		__atomic_store_n(&r->hung, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
+		fprintf(stderr, "movestress: watchdog: no progress for %.1fs; thread stacks recorded\n",
+			(t - last_change) / 1e9);
+		/* give the threads 10 s to come back; a thread stuck in the kernel won't */
+		for (int i = 0; i < 100 && !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
+			nanosleep(&tick, NULL);
+		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
+			json_t *j = json_pack("{s:i, s:s, s:i, s:{s:{s:b, s:O}}}",
+					      "schema_version", MS_SCHEMA_VERSION, "verdict", "hang",
+					      "exit_code", MS_EXIT_HANG, "health", "watchdog",
+					      "hang", 1, "threads", r->hang_info);
+
+			if (r->o->output[0])
+				write_json_file(r->o->output, j);
+			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
+			fprintf(stderr, "\nmovestress: threads stuck in the kernel; exiting with the hang code %d\n",
+				MS_EXIT_HANG);
+			_exit(MS_EXIT_HANG);
+		}
+		break;
+	}
+	return NULL;
+}
+
+/* ---- checkpoints, injection ---- */
+
+static void oracle_input(const struct run *r, struct oracle_input *in, bool pfn)
+{
+	*in = (struct oracle_input){
+		.reg = r->reg, .npages = r->npages, .where = r->where, .gen = r->gen,
+		.seed = r->seed, .pfn0 = pfn ? r->pfn0 : NULL,
+	};
+}
+
+static void checkpoint(struct run *r)
+{
+	struct oracle_result *res = calloc(1, sizeof(*res));
+	struct oracle_input in;
+	json_t *j;
+
+	pthread_mutex_lock(&r->gate_lock);
+	__atomic_store_n(&r->paused, 1, __ATOMIC_RELEASE);
+	while (r->parked < r->running)
+		pthread_cond_wait(&r->gate_cond, &r->gate_lock);
+	pthread_mutex_unlock(&r->gate_lock);
+
+	oracle_input(r, &in, false);
+	oracle_check(&in, res);
+	j = oracle_to_json(res);
+	json_object_set_new(j, "t_ns", json_integer((json_int_t)(now_ns() - r->t0_ns)));
+	json_array_append_new(r->checkpoint_results, j);
+	r->checkpoint_violations += res->violations;
+	if (res->violations && !r->o->quiet)
+		oracle_print(stderr, res);
+	free(res);
+	r->checkpoints++;
+
+	pthread_mutex_lock(&r->gate_lock);
+	__atomic_store_n(&r->paused, 0, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&r->gate_cond);
+	pthread_mutex_unlock(&r->gate_lock);
+}
+
+/* --inject=KIND:PAGE: the negative control damages one page from user space */
+static int inject(struct run *r, char *what, size_t len)
+{
+	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", NULL };
+	char kind[16];
+	unsigned long page;
+	unsigned k;
+	char *p;
+
+	if (sscanf(r->o->inject, "%15[a-z]:%lu", kind, &page) != 2)
+		return -EINVAL;
+	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
+		;
+	if (!kinds[k] || page >= r->npages || r->where[page] == REGION_NONE)
+		return -EINVAL;
+	p = region_addr(&r->reg[r->where[page]], page);
+	switch (k) {
+	case 0:
+		p[MS_PAGE_SIZE / 2] ^= 0x5a;
+		break;
+	case 1:
+		memset(p, 0, MS_PAGE_SIZE);
+		break;
+	case 2:
+		memcpy(region_addr(&r->reg[r->where[page] ^ 1], page), p, MS_PAGE_SIZE);
+		break;
+	case 3:
+		if (madvise(p, MS_PAGE_SIZE, MADV_DONTNEED))
+			return -errno;
+		break;
+	}
+	snprintf(what, len, "%s page %lu in %s", kind, page, r->where[page] == REGION_SRC ? "src" : "dst");
+	return 0;
+}
+
+int inject_validate(const char *spec, char *err, size_t len)
+{
+	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", NULL };
+	char kind[16];
+	unsigned long page;
+	char tail;
+	unsigned k;
+
+	if (!spec[0])
+		return 0;
+	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) != 2) {
+		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose", spec);
+		return -EINVAL;
+	}
+	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
+		;
+	if (!kinds[k]) {
+		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose", kind);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- the run ---- */
+
+static int layout(struct run *r, char *why, size_t len)
+{
+	struct opts *o = r->o;
+	size_t total = o->size / MS_PAGE_SIZE, vp, align = r->mode->needs_thp ? MS_PMD_SIZE / MS_PAGE_SIZE : 1;
+	unsigned v;
+	int ret;
+
+	vp = (total + o->src_vmas - 1) / o->src_vmas;
+	vp = (vp + align - 1) / align * align;
+	if (vp < o->movers && !r->mode->shared_slots && o->src_vmas == 1) {
+		snprintf(why, len, "--size: %zu pages is fewer than --movers %u", vp, o->movers);
+		return -EINVAL;
+	}
+	r->npages = vp * o->src_vmas;
+	for (v = 0; v < MS_NR_REGIONS; v++) {
+		ret = map_region(&r->reg[v], vp, o->src_vmas, r->mode->needs_thp);
+		if (ret) {
+			snprintf(why, len, "mapping %zu MiB: %s", r->npages * MS_PAGE_SIZE >> 20, strerror(-ret));
+			return ret;
+		}
+	}
+	r->where = calloc(r->npages, 1);
+	r->gen = calloc(r->npages, sizeof(*r->gen));
+	if (!r->where || !r->gen) {
+		snprintf(why, len, "out of memory for the ledger");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int register_all(struct run *r, bool reg, char *why, size_t len)
+{
+	unsigned i, v;
+	int ret;
+
+	for (i = 0; i < MS_NR_REGIONS; i++)
+		for (v = 0; v < r->reg[i].nvmas; v++) {
+			char *p = region_addr(&r->reg[i], (size_t)v * r->reg[i].vma_pages);
+			size_t bytes = r->reg[i].vma_pages * MS_PAGE_SIZE;
+
+			ret = reg ? uffd_register(r->uffd, p, bytes, why, len) : uffd_unregister(r->uffd, p, bytes);
+			if (ret)
+				return ret;
+		}
+	return 0;
+}
+
+/*
+ * Give each worker its slots.  With --src-vmas N the movers are spread
+ * over the VMAs (mover i works in VMA i % N), and the movers sharing a
+ * VMA split it; so --src-vmas equal to --movers gives each mover a VMA
+ * (and an anon_vma) of its own.
+ */
+static void assign_slots(struct run *r)
+{
+	unsigned n = r->o->movers, nv = r->reg[0].nvmas, i;
+	size_t vp = r->reg[0].vma_pages, gran = r->mode->needs_thp ? MS_PMD_SIZE / MS_PAGE_SIZE : 1;
+
+	for (i = 0; i < n; i++) {
+		struct worker *w = &r->workers[i];
+		unsigned vma = i % nv, sharers = (n - vma + nv - 1) / nv, k = i / nv;
+		size_t units = vp / gran;
+
+		if (r->mode->shared_slots || nv > n) {
+			/* contended: everyone everywhere; more VMAs than movers: split evenly */
+			size_t per = r->npages / gran / n;
+
+			w->lo = r->mode->shared_slots ? 0 : i * per * gran;
+			w->hi = r->mode->shared_slots ? r->npages :
+				(i + 1 == n ? r->npages : (i + 1) * per * gran);
+			continue;
+		}
+		w->lo = vma * vp + units * k / sharers * gran;
+		w->hi = vma * vp + units * (k + 1) / sharers * gran;
+	}
+}
+
+struct verdict {
+	const char *name;
+	int code;
+};
+
+static json_t *health_block(struct run *r, unsigned long taint0, int taint_err,
+			    const char *marker, struct verdict *v, FILE *out)
+{
+	struct klog_report rep[MAX_REPORTS];
+	unsigned long taint1 = 0;
+	size_t lines = 0;
+	char l0[32], l1[32];
+	json_t *h = json_object(), *k;
+	int n, terr;
+
+	terr = health_taint_read(&taint1);
+	if (!taint_err && !terr) {
+		health_taint_letters(taint0, l0, sizeof(l0));
+		health_taint_letters(taint1, l1, sizeof(l1));
+		json_object_set_new(h, "taint", json_pack("{s:I, s:I, s:s, s:s, s:b}",
+				    "before", (json_int_t)taint0, "after", (json_int_t)taint1,
+				    "before_flags", l0, "after_flags", l1,
+				    "new_report", health_taint_is_report(taint0, taint1)));
+		if (health_taint_is_report(taint0, taint1)) {
+			v->name = "kernel-report";
+			v->code = MS_EXIT_KERNEL_REPORT;
+		}
+	} else {
+		json_object_set_new(h, "taint", json_pack("{s:s}", "unavailable", strerror(-(terr ? terr : taint_err))));
+	}
+	n = klog_scan_since(marker, rep, MAX_REPORTS, &lines);
+	if (n < 0) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "unavailable: /dev/kmsg: %s", strerror(-n));
+		k = json_pack("{s:b, s:s}", "available", 0, "reason", why);
+		if (out)
+			fprintf(out, "  kernel: kmsg %s\n", why);
+	} else {
+		k = json_pack("{s:b, s:I, s:o}", "available", 1, "lines_scanned", (json_int_t)lines,
+			      "reports", klog_reports_to_json(rep, n));
+		if (n) {
+			json_object_set_new(k, "first_title", json_string(rep[0].title));
+			v->name = "kernel-report";
+			v->code = MS_EXIT_KERNEL_REPORT;
+		}
+	}
+	json_object_set_new(h, "kmsg", k);
+	if (out) {
+		fprintf(out, "  kernel: taint %s -> %s", taint_err ? "?" : l0[0] ? l0 : "0",
+			terr ? "?" : (health_taint_letters(taint1, l1, sizeof(l1)), l1[0] ? l1 : "0"));
+		if (n > 0)
+			fprintf(out, ", %d report(s), first: %s (%s)\n", n, rep[0].title,
+				klog_kind_name(rep[0].kind));
+		else if (n == 0)
+			fprintf(out, ", kmsg: no reports (%zu lines scanned)\n", lines);
+		else
+			fputc('\n', out);
+	}
+	if (r->hung) {
+		json_object_set_new(h, "watchdog", json_pack("{s:b, s:O}", "hang", 1, "threads", r->hang_info));
+		v->name = "hang";
+		v->code = MS_EXIT_HANG;
+	} else {
+		json_object_set_new(h, "watchdog", json_pack("{s:b, s:I}", "hang", 0, "timeout_ns",
+							     (json_int_t)r->o->hang_timeout_ns));
+	}
+	return h;
+}
+
+static void print_header(const struct run *r, FILE *f)
+{
+	const struct opts *o = r->o;
+
+	fprintf(f, "movestress %s: mode=%s movers=%u src_vmas=%u idle_threads=%u size=%zuMiB pages=%zu move_len=%u reclaim=%s seed=%" PRIu64 "\n",
+		PACKAGE_VERSION, o->mode, o->movers, o->src_vmas, o->idle_threads,
+		r->npages * MS_PAGE_SIZE >> 20, r->npages, o->move_len, o->reclaim, r->seed);
+}
+
+int run_main(struct opts *o)
+{
+	struct run run = { .o = o }, *r = &run;
+	struct thread_stats *tot = NULL, *htot = NULL;
+	struct oracle_result *ores = NULL;
+	struct verdict v = { "pass", MS_EXIT_PASS };
+	char why[512] = "", marker[64], injected[96] = "", policy[64];
+	json_t *result = NULL, *env = NULL, *vm0 = NULL, *vm1 = NULL, *sys0, *sys1, *mode_res;
+	unsigned long taint0 = 0;
+	unsigned nmov, nh, i;
+	uint64_t t_end, next_cp, t;
+	FILE *out = o->quiet ? NULL : stdout;
+	sigset_t sigs, old;
+	pthread_t wd;
+	bool pressure_up = false, interrupted = false, wd_started = false;
+	int ret, taint_err;
+
+	r->mode = mode_find(o->mode);
+	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
+	o->seed = r->seed;
+	if (inject_validate(o->inject, why, sizeof(why))) {
+		fprintf(stderr, "movestress: %s\n", why);
+		return MS_EXIT_USAGE;
+	}
+	if (pressure_validate(o))
+		return MS_EXIT_USAGE;
+
+	/* Can this kernel do it at all?  A skip, not a failure. */
+	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
+	if (r->uffd < 0) {
+		printf("skipped: %s\n", why);
+		return MS_EXIT_SKIP;
+	}
+	if (r->mode->supported(why, sizeof(why))) {
+		printf("skipped: mode %s: %s\n", o->mode, why);
+		close(r->uffd);
+		return MS_EXIT_SKIP;
+	}
+
+	pthread_mutex_init(&r->gate_lock, NULL);
+	pthread_cond_init(&r->gate_cond, NULL);
+	r->checkpoint_results = json_array();
+	nmov = o->movers;
+	nh = r->mode->handler ? o->handlers : 0;
+	r->nworkers = nmov + nh + o->idle_threads;
+	r->nmovers = nmov;
+	r->workers = calloc(r->nworkers, sizeof(*r->workers));
+	tot = calloc(1, sizeof(*tot));
+	htot = calloc(1, sizeof(*htot));
+	ores = calloc(1, sizeof(*ores));
+	if (!r->workers || !tot || !htot || !ores) {
+		fprintf(stderr, "movestress: out of memory\n");
+		ret = MS_EXIT_ENV;
+		goto out_free;
+	}
+
+	ret = layout(r, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "movestress: %s\n", why);
+		ret = ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
+		goto out_unmap;
+	}
+	if (out)
+		print_header(r, out);
+
+	/* health baseline: taint and a /dev/kmsg marker */
+	taint_err = health_taint_read(&taint0);
+	snprintf(marker, sizeof(marker), "run %d.%" PRIx64 " start", getpid(), r->seed);
+	klog_mark(marker);
+	env = env_collect(&r->uffd_info);
+	vm0 = kv_read("/proc/vmstat");
+	sys0 = dir_read(UFFD_MOVE_SYSFS);
+
+	/* block SIGINT/SIGTERM in every thread; the main loop takes them */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+
+	ret = pressure_setup(r, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "movestress: pressure setup: %s\n", why);
+		ret = MS_EXIT_ENV;
+		goto out_teardown;
+	}
+	pressure_up = true;
+
+	{
+		long huge0 = anon_huge_kb();
+
+		populate(r);
+		if (r->mode->needs_thp) {
+			long huge = anon_huge_kb() - huge0;
+
+			json_object_set_new(env, "thp_populated_kb", json_integer(huge));
+			if (huge <= 0) {
+				printf("skipped: mode thp: no transparent huge page could be allocated "
+				       "(AnonHugePages did not grow after populating with MADV_HUGEPAGE)\n");
+				ret = MS_EXIT_SKIP;
+				goto out_teardown;
+			}
+		}
+	}
+	r->pfn_checkable = o->pfn_check && r->mode->pfn_check_ok && !strcmp(o->reclaim, "none");
+	if (r->pfn_checkable && record_pfns(r))
+		r->pfn_checkable = false;
+	ret = register_all(r, true, why, sizeof(why));
+	if (ret) {
+		printf("skipped: %s\n", why);
+		ret = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+		goto out_teardown;
+	}
+
+	/* threads */
+	assign_slots(r);
+	if (r->mode->shared_slots)
+		pthread_barrier_init(&r->barrier, NULL, nmov);
+	r->t0_ns = now_ns();
+	r->running = nmov;
+	for (i = 0; i < r->nworkers; i++) {
+		struct worker *w = &r->workers[i];
+
+		w->run = r;
+		w->rng = r->seed ^ ((uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL);
+		if (i < nmov) {
+			w->idx = i;
+			w->kind = r->mode->mover_kind;
+			w->fn = r->mode->mover;
+			w->parks = true;
+			w->quota = o->ops ? (o->ops + nmov - 1) / nmov : 0;
+		} else if (i < nmov + nh) {
+			w->idx = i - nmov;
+			w->kind = "handler";
+			w->fn = r->mode->handler;
+		} else {
+			w->idx = i - nmov - nh;
+			w->kind = "idle";
+			w->fn = idle_spinner;
+		}
+	}
+	/* handlers and spinners first, so movers never fault without a handler */
+	for (i = r->nworkers; i-- > 0;) {
+		ret = start_thread(&r->workers[i].thread, worker_main, &r->workers[i]);
+		if (ret) {
+			fprintf(stderr, "movestress: pthread_create: %s\n", strerror(-ret));
+			__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
+			while (++i < r->nworkers)
+				pthread_join(r->workers[i].thread, NULL);
+			ret = MS_EXIT_ENV;
+			goto out_teardown;
+		}
+	}
+	if (!start_thread(&wd, watchdog_main, r))
+		wd_started = true;
+	if (pressure_start(r) == 0)
+		r->reclaim_active = strcmp(o->reclaim, "none") != 0;
+
+	/* main loop: runtime, ops, checkpoints, signals */
+	t_end = r->t0_ns + o->runtime_ns;
+	next_cp = o->checkpoint_ns ? r->t0_ns + o->checkpoint_ns : UINT64_MAX;
+	for (;;) {
+		struct timespec ts = { 0, 20 * 1000000L };
+		siginfo_t si;
+
+		if (sigtimedwait(&sigs, &si, &ts) > 0) {
+			interrupted = true;
+			fprintf(stderr, "movestress: %s: stopping, restoring the system and checking\n",
+				strsignal(si.si_signo));
+			break;
+		}
+		t = now_ns();
+		if (t >= t_end || run_stopped(r))
+			break;
+		pthread_mutex_lock(&r->gate_lock);
+		i = r->running;
+		pthread_mutex_unlock(&r->gate_lock);
+		if (!i)
+			break;
+		if (t >= next_cp) {
+			checkpoint(r);
+			next_cp = now_ns() + o->checkpoint_ns;
+		}
+	}
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < nmov; i++)
+		pthread_join(r->workers[i].thread, NULL);
+	__atomic_store_n(&r->movers_done, 1, __ATOMIC_RELEASE);
+	r->elapsed_ns = now_ns() - r->t0_ns;
+	__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
+	for (i = nmov; i < r->nworkers; i++)
+		pthread_join(r->workers[i].thread, NULL);
+	__atomic_store_n(&r->joined, 1, __ATOMIC_RELEASE);
+	pressure_stop(r);
+
+	/* the oracle, on a quiet address space */
+	register_all(r, false, why, sizeof(why));
+	if (o->inject[0] && inject(r, injected, sizeof(injected))) {
+		fprintf(stderr, "movestress: --inject: page out of range or a hole: %s\n", o->inject);
+		snprintf(injected, sizeof(injected), "invalid");
+	}
+	vm1 = kv_read("/proc/vmstat");
+	{
+		struct oracle_input in;
+		json_t *mig = vm0 && vm1 ? kv_delta(vm0, vm1, (const char *const[]){ "pgmigrate_success", "thp_collapse_alloc", NULL }, 0) : NULL;
+		bool migrated = mig && json_object_size(mig);
+
+		if (migrated && r->pfn0)
+			json_object_set_new(env, "pfn_check_skipped", json_string("the kernel migrated pages during the run (pgmigrate_success/thp_collapse_alloc moved)"));
+		oracle_input(r, &in, r->pfn_checkable && r->pfn0 && !migrated);
+		oracle_check(&in, ores);
+		json_decref(mig);
+	}
+	sys1 = dir_read(UFFD_MOVE_SYSFS);
+	__atomic_store_n(&r->finished, 1, __ATOMIC_RELEASE);
+	if (wd_started)
+		pthread_join(wd, NULL);
+
+	/* merge and report */
+	stats_merge(tot, r->workers, nmov);
+	stats_merge(htot, r->workers + nmov, nh);
+	if (tot->failures || htot->failures || ores->violations || ores->error[0] ||
+	    r->checkpoint_violations) {
+		v.name = "failure";
+		v.code = MS_EXIT_FAILURE;
+	}
+	if (out) {
+		fprintf(out, "  %s: %llu ops, %llu pages in %.2fs: %.1f pages/s (%.1f ops/s)\n",
+			r->mode->handler ? "move (toucher return path)" : "move",
+			(unsigned long long)tot->ops, (unsigned long long)tot->pages, r->elapsed_ns / 1e9,
+			tot->pages / (r->elapsed_ns / 1e9), tot->ops / (r->elapsed_ns / 1e9));
+		print_hist(out, "clat", &tot->move_lat);
+		print_retries(out, tot);
+		print_failures(out, tot);
+		if (nh) {
+			fprintf(out, "  fault: %llu touches resolved; touch latency:\n", (unsigned long long)tot->aux_ops);
+			print_hist(out, "touch", &tot->aux_lat);
+			fprintf(out, "  handler moves: %llu ops, %llu pages\n", (unsigned long long)htot->ops,
+				(unsigned long long)htot->pages);
+			print_hist(out, "clat", &htot->move_lat);
+			print_retries(out, htot);
+			print_failures(out, htot);
+		}
+		if (r->mode->needs_thp)
+			fprintf(out, "  thp: %llu whole 2MiB block moves, %llu split moves\n",
+				(unsigned long long)tot->thp_pmd_ops, (unsigned long long)tot->thp_partial_ops);
+		for (i = 0; i < nmov; i++)
+			fprintf(out, "    %-12s tid=%-7d ops=%-10llu pages/s=%.1f\n", r->workers[i].st.name,
+				r->workers[i].st.tid, (unsigned long long)r->workers[i].st.ops,
+				r->workers[i].st.pages / (r->elapsed_ns / 1e9));
+		if (injected[0])
+			fprintf(out, "  injected: %s\n", injected);
+		if (r->checkpoints)
+			fprintf(out, "  checkpoints: %u oracle runs, %llu violations\n", r->checkpoints,
+				(unsigned long long)r->checkpoint_violations);
+		oracle_print(out, ores);
+	}
+
+	result = json_object();
+	json_object_set_new(result, "schema_version", json_integer(MS_SCHEMA_VERSION));
+	json_object_set_new(result, "tool", json_pack("{s:s, s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
+	json_object_set_new(result, "timestamp", json_integer((json_int_t)time(NULL)));
+	json_object_set_new(result, "label", json_string(o->label[0] ? o->label : o->mode));
+	json_object_set_new(result, "seed", json_integer((json_int_t)r->seed));
+	json_object_set_new(result, "environment", env);
+	env = NULL;
+	json_object_set_new(result, "options", opts_to_json(o));
+	env_rmap_policy(policy, sizeof(policy));
+	json_object_set_new(result, "kernel", json_pack("{s:s, s:o, s:o, s:o}",
+		"rmap_policy", policy,
+		"uffd_move", json_pack("{s:o, s:o}", "before", sys0 ? sys0 : json_null(),
+				       "after", sys1 ? sys1 : json_null()),
+		"counters", kv_delta(vm0, vm1, (const char *const[]){ "uffd_move_", "rmap_", NULL }, 1),
+		"vmstat", kv_delta(vm0, vm1, NULL, 0)));
+	mode_res = json_pack("{s:s, s:i, s:I, s:I, s:o, s:o}", "mode", o->mode, "movers", nmov,
+			     "runtime_ns", (json_int_t)r->elapsed_ns, "pages", (json_int_t)r->npages,
+			     "move", stats_to_json(tot, r->elapsed_ns, false),
+			     "oracle", oracle_to_json(ores));
+	if (nh) {
+		json_object_set_new(mode_res, "handler", stats_to_json(htot, r->elapsed_ns, false));
+		json_object_set_new(mode_res, "touch", json_pack("{s:I, s:o}", "ops", (json_int_t)tot->aux_ops,
+			"lat_ns", hist_to_json(&tot->aux_lat, hist_default_pcts, hist_default_npcts, false)));
+	}
+	if (r->mode->needs_thp)
+		json_object_set_new(mode_res, "thp", json_pack("{s:I, s:I}", "block_moves", (json_int_t)tot->thp_pmd_ops,
+							       "split_moves", (json_int_t)tot->thp_partial_ops));
+	{
+		json_t *threads = json_array();
+
+		for (i = 0; i < r->nworkers; i++)
+			json_array_append_new(threads, json_pack("{s:s, s:i, s:I, s:I, s:I}",
+				"name", r->workers[i].st.name, "tid", r->workers[i].st.tid,
+				"ops", (json_int_t)r->workers[i].st.ops, "pages", (json_int_t)r->workers[i].st.pages,
+				"failures", (json_int_t)r->workers[i].st.failures));
+		json_object_set_new(mode_res, "threads", threads);
+	}
+	json_object_set_new(mode_res, "checkpoints", json_incref(r->checkpoint_results));
+	if (injected[0])
+		json_object_set_new(mode_res, "injected", json_string(injected));
+	pressure_report(r, mode_res, out);
+	json_object_set_new(result, "results", json_pack("[o]", mode_res));
+	json_object_set_new(result, "health", health_block(r, taint0, taint_err, marker, &v, out));
+	if (interrupted)
+		json_object_set_new(result, "interrupted", json_true());
+	json_object_set_new(result, "verdict", json_string(v.name));
+	json_object_set_new(result, "exit_code", json_integer(v.code));
+	if (o->output[0] && write_json_file(o->output, result))
+		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+	if (out)
+		fprintf(out, "verdict: %s (exit %d)\n", v.name, v.code);
+	ret = v.code;
+
+out_teardown:
+	if (pressure_up)
+		pressure_teardown(r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+out_unmap:
+	for (i = 0; i < MS_NR_REGIONS; i++)
+		unmap_region(&r->reg[i]);
+	if (r->mode->shared_slots && r->t0_ns)
+		pthread_barrier_destroy(&r->barrier);
+out_free:
+	json_decref(result);
+	json_decref(env);
+	json_decref(vm0);
+	json_decref(vm1);
+	json_decref(r->checkpoint_results);
+	json_decref(r->hang_info);
+	free(r->where);
+	free(r->gen);
+	free(r->pfn0);
+	free(r->workers);
+	free(tot);
+	free(htot);
+	free(ores);
+	close(r->uffd);
+	return ret;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MOVESTRESS_OPTIONS_H
+#define MOVESTRESS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+/* Exit codes: documented in README.md, HACKING.md and --help. */
+enum ms_exit {
+	MS_EXIT_PASS = 0,
+	MS_EXIT_FAILURE = 1,
+	MS_EXIT_USAGE = 2,
+	MS_EXIT_KERNEL_REPORT = 3,
+	MS_EXIT_HANG = 4,
+	MS_EXIT_ENV = 5,
+	MS_EXIT_SKIP = 77,
+};
+
+enum opt_type {
+	OPT_UINT,	/* unsigned integer, min..max */
+	OPT_SIZE,	/* bytes with K/M/G suffix (1024-based) */
+	OPT_TIME,	/* duration -> ns; ns/us/ms/s/m/h suffix, bare = seconds */
+	OPT_STR,	/* free string (file names) */
+	OPT_ENUM,	/* one of values() */
+	OPT_LIST,	/* comma-separated subset of values() */
+	OPT_BOOL,	/* flag; --no-NAME clears */
+};
+
+#define MS_MAX_LIST 16
+
+/* Every option the run takes; defaults and limits live in the table. */
+struct opts {
+	/* workload */
+	char mode[32];
+	unsigned movers;
+	unsigned handlers;
+	unsigned src_vmas;
+	unsigned idle_threads;
+	unsigned move_len;
+	unsigned fault_batch;
+	unsigned hole_pct;
+	uint64_t size;
+	uint64_t runtime_ns;
+	uint64_t ops;
+	uint64_t seed;
+	bool seed_set;
+	uint64_t hang_timeout_ns;
+	uint64_t checkpoint_ns;
+	bool pfn_check;
+	char inject[64];
+	/* pressure (reclaim backends, swap, io) */
+	char reclaim[128];
+	char swap[16];
+	char io[16];
+	bool lock_stacks;
+	/* output */
+	char output[512];
+	char label[64];
+	bool quiet;
+	char matrix[16];	/* list --matrix */
+	bool json;		/* list/classify --json */
+};
+
+struct opt_desc {
+	const char *name;
+	enum opt_type type;
+	size_t off;		/* offsetof(struct opts, field) */
+	size_t size;		/* sizeof the field */
+	const char *def;	/* default, parsed like user input; NULL = empty/0 */
+	uint64_t min, max;	/* OPT_UINT, OPT_SIZE, OPT_TIME */
+	const char *const *(*values)(void);	/* OPT_ENUM, OPT_LIST */
+	const char *arg;	/* metavariable for --help */
+	const char *help;
+	const char *category;
+};
+
+extern const struct opt_desc opt_table[];
+
+/* Which subcommand an option belongs to is its category; "run" options. */
+void opts_defaults(struct opts *o);
+
+/*
+ * Parse argv (argv[0] is the subcommand).  On a bad option prints one line
+ * "movestress: --name: ..." to stderr naming the allowed values and returns
+ * -EINVAL.  Positional arguments are returned through *first_pos (index).
+ */
+int opts_parse(struct opts *o, int argc, char **argv, int *first_pos);
+
+/* parse helpers, exported for tests */
+int parse_size(const char *s, uint64_t *out);
+int parse_time_ns(const char *s, uint64_t *out);
+int parse_uint(const char *s, uint64_t *out);
+const char *opts_suggest(const char *bad);	/* "Did you mean" or NULL */
+
+void opts_usage(FILE *f);
+json_t *opts_to_json(const struct opts *o);
+
+#endif
