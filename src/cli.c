@@ -8,6 +8,7 @@
 #include "modes.h"
 #include "options.h"
 #include "pressure.h"
+#include "report.h"
 #include "run.h"
 #include "uffd.h"
 
@@ -28,8 +29,18 @@ static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 		fprintf(stderr, "movestress: run: unexpected argument '%s' (options are --name=value)\n", argv[pos]);
 		return MS_EXIT_USAGE;
 	}
+	json_t *result = NULL;
+	int ret;
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return run_main(o);
+	ret = run_main(o, &result);
+	if (result && o->output[0] && write_json_file(o->output, result)) {
+		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+		if (ret == MS_EXIT_PASS)
+			ret = MS_EXIT_ENV;
+	}
+	json_decref(result);
+	return ret;
 }
 
 /*

@@ -5,6 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+struct opts;
 
 struct run;
 
@@ -28,6 +32,14 @@ struct mode_desc {
 	int (*supported)(char *why, size_t len);
 	void *(*mover)(void *worker);
 	void *(*handler)(void *worker);
+	/* optional: more threads of another kind (e.g. the jank UI thread) */
+	const char *extra_kind;
+	unsigned (*nextra)(const struct opts *o);
+	void *(*extra)(void *worker);
+	/* optional: after the regions are populated and registered; -EOPNOTSUPP = skip */
+	int (*setup)(struct run *r, char *why, size_t len);
+	/* optional: the mode's own block in the result and summary */
+	void (*report)(struct run *r, json_t *mode_result, FILE *f);
 };
 
 extern const struct mode_desc mode_table[];

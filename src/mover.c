@@ -15,6 +15,7 @@
 #include "pressure.h"
 #include "report.h"
 #include "run.h"
+#include "side.h"
 #include "stamp.h"
 
 #include <errno.h>
@@ -30,6 +31,12 @@
 #include <unistd.h>
 
 #define STACK_SIZE (1UL << 20)
+
+/* What runs beside the movers; each row is called at the same points. */
+static const struct side_ops *const sides[] = {
+	&pressure_side,
+	NULL,
+};
 #define MAX_REPORTS 16
 
 uint64_t now_ns(void)
@@ -627,7 +634,7 @@ static void print_header(const struct run *r, FILE *f)
 		r->npages * MS_PAGE_SIZE >> 20, r->npages, o->move_len, o->reclaim, r->seed);
 }
 
-int run_main(struct opts *o)
+int run_main(struct opts *o, json_t **result_out)
 {
 	struct run run = { .o = o }, *r = &run;
 	struct thread_stats *tot = NULL, *htot = NULL;
@@ -636,12 +643,13 @@ int run_main(struct opts *o)
 	char why[512] = "", marker[64], injected[96] = "", policy[64];
 	json_t *result = NULL, *env = NULL, *vm0 = NULL, *vm1 = NULL, *sys0, *sys1, *mode_res;
 	unsigned long taint0 = 0;
-	unsigned nmov, nh, i;
+	unsigned nmov, nh, nx, i;
 	uint64_t t_end, next_cp, t;
 	FILE *out = o->quiet ? NULL : stdout;
 	sigset_t sigs, old;
 	pthread_t wd;
-	bool pressure_up = false, interrupted = false, wd_started = false;
+	bool interrupted = false, wd_started = false;
+	int nsides = 0;
 	int ret, taint_err;
 
 	r->mode = mode_find(o->mode);
@@ -651,8 +659,9 @@ int run_main(struct opts *o)
 		fprintf(stderr, "movestress: %s\n", why);
 		return MS_EXIT_USAGE;
 	}
-	if (pressure_validate(o))
-		return MS_EXIT_USAGE;
+	for (i = 0; sides[i]; i++)
+		if (sides[i]->validate(o))
+			return MS_EXIT_USAGE;
 
 	/* Can this kernel do it at all?  A skip, not a failure. */
 	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
@@ -671,7 +680,8 @@ int run_main(struct opts *o)
 	r->checkpoint_results = json_array();
 	nmov = o->movers;
 	nh = r->mode->handler ? o->handlers : 0;
-	r->nworkers = nmov + nh + o->idle_threads;
+	nx = r->mode->nextra ? r->mode->nextra(o) : 0;
+	r->nworkers = nmov + nh + nx + o->idle_threads;
 	r->nmovers = nmov;
 	r->workers = calloc(r->nworkers, sizeof(*r->workers));
 	tot = calloc(1, sizeof(*tot));
@@ -707,13 +717,14 @@ int run_main(struct opts *o)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 
-	ret = pressure_setup(r, why, sizeof(why));
-	if (ret) {
-		fprintf(stderr, "movestress: pressure setup: %s\n", why);
-		ret = MS_EXIT_ENV;
-		goto out_teardown;
+	for (nsides = 0; sides[nsides]; nsides++) {
+		ret = sides[nsides]->setup(r, why, sizeof(why));
+		if (ret) {
+			fprintf(stderr, "movestress: %s setup: %s\n", sides[nsides]->name, why);
+			ret = MS_EXIT_ENV;
+			goto out_teardown;
+		}
 	}
-	pressure_up = true;
 
 	{
 		long huge0 = anon_huge_kb();
@@ -741,6 +752,15 @@ int run_main(struct opts *o)
 		goto out_teardown;
 	}
 
+	if (r->mode->setup) {
+		ret = r->mode->setup(r, why, sizeof(why));
+		if (ret) {
+			printf("skipped: mode %s: %s\n", o->mode, why);
+			ret = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+			goto out_teardown;
+		}
+	}
+
 	/* threads */
 	assign_slots(r);
 	if (r->mode->shared_slots)
@@ -762,8 +782,12 @@ int run_main(struct opts *o)
 			w->idx = i - nmov;
 			w->kind = "handler";
 			w->fn = r->mode->handler;
-		} else {
+		} else if (i < nmov + nh + nx) {
 			w->idx = i - nmov - nh;
+			w->kind = r->mode->extra_kind;
+			w->fn = r->mode->extra;
+		} else {
+			w->idx = i - nmov - nh - nx;
 			w->kind = "idle";
 			w->fn = idle_spinner;
 		}
@@ -783,8 +807,9 @@ int run_main(struct opts *o)
 	}
 	if (!start_thread(&wd, watchdog_main, r))
 		wd_started = true;
-	if (pressure_start(r) == 0)
-		r->reclaim_active = strcmp(o->reclaim, "none") != 0;
+	r->reclaim_active = strcmp(o->reclaim, "none") != 0;
+	for (i = 0; sides[i]; i++)
+		sides[i]->start(r);
 
 	/* main loop: runtime, ops, checkpoints, signals */
 	t_end = r->t0_ns + o->runtime_ns;
@@ -821,7 +846,8 @@ int run_main(struct opts *o)
 	for (i = nmov; i < r->nworkers; i++)
 		pthread_join(r->workers[i].thread, NULL);
 	__atomic_store_n(&r->joined, 1, __ATOMIC_RELEASE);
-	pressure_stop(r);
+	for (i = 0; sides[i]; i++)
+		sides[i]->stop(r);
 
 	/* the oracle, on a quiet address space */
 	register_all(r, false, why, sizeof(why));
@@ -927,22 +953,27 @@ int run_main(struct opts *o)
 	json_object_set_new(mode_res, "checkpoints", json_incref(r->checkpoint_results));
 	if (injected[0])
 		json_object_set_new(mode_res, "injected", json_string(injected));
-	pressure_report(r, mode_res, out);
+	if (r->mode->report)
+		r->mode->report(r, mode_res, out);
+	for (i = 0; sides[i]; i++)
+		sides[i]->report(r, mode_res, out);
 	json_object_set_new(result, "results", json_pack("[o]", mode_res));
 	json_object_set_new(result, "health", health_block(r, taint0, taint_err, marker, &v, out));
 	if (interrupted)
 		json_object_set_new(result, "interrupted", json_true());
 	json_object_set_new(result, "verdict", json_string(v.name));
 	json_object_set_new(result, "exit_code", json_integer(v.code));
-	if (o->output[0] && write_json_file(o->output, result))
-		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+	if (result_out) {
+		*result_out = result;
+		result = NULL;
+	}
 	if (out)
 		fprintf(out, "verdict: %s (exit %d)\n", v.name, v.code);
 	ret = v.code;
 
 out_teardown:
-	if (pressure_up)
-		pressure_teardown(r);
+	while (nsides-- > 0)
+		sides[nsides]->teardown(r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_unmap:
 	for (i = 0; i < MS_NR_REGIONS; i++)

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "pressure.h"
 #include "run.h"
+#include "side.h"
 
 #include <errno.h>
 #include <string.h>
@@ -94,3 +95,13 @@ json_t *pressure_list(void)
 	}
 	return arr;
 }
+
+const struct side_ops pressure_side = {
+	.name = "pressure",
+	.validate = pressure_validate,
+	.setup = pressure_setup,
+	.start = pressure_start,
+	.stop = pressure_stop,
+	.report = pressure_report,
+	.teardown = pressure_teardown,
+};

@@ -132,6 +132,7 @@ struct run {
 	json_t *checkpoint_results;
 
 	void *pressure;			/* pressure backends' state (pressure.c) */
+	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	bool reclaim_active;		/* frames may change: no pfn check */
 };
 
@@ -164,7 +165,8 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 #define ERRBIT_EEXIST	(1u << 2)
 #define ERRBIT_ENOENT	(1u << 3)
 
-int run_main(struct opts *o);
+/* Run once; the result JSON (if @result_out) is the caller's to write and free. */
+int run_main(struct opts *o, json_t **result_out);
 int inject_validate(const char *spec, char *err, size_t len);
 
 #endif
