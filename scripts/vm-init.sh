@@ -111,7 +111,7 @@ while IFS="$tab" read -r name args; do
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
 	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress run $args \
-		--output "/results/$name.json" > "/results/$name.log" 2>&1
+		--output "/results/$name.json" < /dev/null > "/results/$name.log" 2>&1
 	rc=$?
 	t1=$(uptime_s)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')

@@ -2,6 +2,10 @@
 /* Subcommands: a table of verbs, each a function taking the parsed options. */
 #include "config.h"
 #include "cli.h"
+#include "bench.h"
+#include "compare.h"
+#include "manpage.h"
+#include "trials.h"
 #include "env.h"
 #include "klog.h"
 #include "kv.h"
@@ -10,6 +14,7 @@
 #include "pressure.h"
 #include "report.h"
 #include "run.h"
+#include "sysstate.h"
 #include "uffd.h"
 
 #include <stdio.h>
@@ -33,7 +38,7 @@ static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ret = run_main(o, &result);
+	ret = run_trials(o, &result);
 	if (result && o->output[0] && write_json_file(o->output, result)) {
 		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
 		if (ret == MS_EXIT_PASS)
@@ -148,10 +153,32 @@ static int cmd_classify(struct opts *o, int argc, char **argv, int pos)
 	return klog_classify_main(argv[pos], o->json);
 }
 
+static int cmd_cleanup(struct opts *o, int argc, char **argv, int pos)
+{
+	if (pos < argc) {
+		fprintf(stderr, "movestress: cleanup: unexpected argument '%s'\n", argv[pos]);
+		return MS_EXIT_USAGE;
+	}
+	return sysstate_cleanup_main(o->quiet) ? MS_EXIT_FAILURE : MS_EXIT_PASS;
+}
+
+static int cmd_bench(struct opts *o, int argc, char **argv, int pos)
+{
+	(void)argc;
+	(void)argv;
+	(void)pos;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return bench_main(o);
+}
+
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run },
+	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench },
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list },
+	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify },
+	{ "compare", "A.json B.json... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test", cmd_compare },
+	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man },
 	{ NULL },
 };
 
@@ -204,5 +231,5 @@ int cli_main(int argc, char **argv)
 	opts_defaults(&o);
 	if (opts_parse(&o, argc - 1, argv + 1, &pos))
 		return MS_EXIT_USAGE;
-	return v->fn(&o, argc - 1, argv + 1, pos);
+	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, pos));
 }

@@ -82,7 +82,7 @@ static const struct klog_fmt klog_fmts[] = {
 	/* lockdep */
 	{
 		.kind = KLOG_LOCKDEP, .key = "WARNING: possible ",
-		.header = "^WARNING: possible (circular|recursive) locking dependency detected",
+		.header = "^WARNING: possible (circular locking dependency|recursive locking) detected",
 		.title = "possible deadlock in $m",
 		.title_nodetail = "possible deadlock",
 		.trigger = "is trying to acquire lock", .detail = AT_FN, .detail_sub = 2,
@@ -156,7 +156,8 @@ static const struct klog_fmt klog_fmts[] = {
 		.detail = RIP_FN, .detail_sub = 1,
 	}, {
 		.kind = KLOG_RCU_STALL, .key = "INFO: rcu",
-		.header = "^(rcu: )?INFO: rcu_(preempt|sched|bh|tasks[a-z_]*) (self-)?detected( expedited)? stall",
+		.header = "^(rcu: )?INFO: rcu_(preempt|sched|bh|tasks[a-z_]*) "
+			  "(self-)?detected( expedited)? stall",
 		.title = "INFO: rcu detected stall in $m",
 		.title_nodetail = "INFO: rcu detected stall",
 		.detail = RIP_FN, .detail_sub = 1,
@@ -174,7 +175,10 @@ static const struct klog_fmt klog_fmts[] = {
 		.title_nodetail = "WARNING: refcount bug",
 		.trigger = TRACE, .frames = true,
 	}, {
-		/* < 6.18: "CPU: 1 PID: 2 at file:line fn+off/size", >= 6.18: "file:line at fn+off/size, CPU#1: comm/2" */
+		/*
+		 * before 6.18: "CPU: 1 PID: 2 at file:line fn+off/size",
+		 * since 6.18:  "file:line at fn+off/size, CPU#1: comm/2"
+		 */
 		.kind = KLOG_WARNING, .key = "WARNING: ",
 		.header = "^WARNING: (CPU: [0-9]+ PID: [0-9]+ at ([^ ]+ )?|([^ ]+:[0-9]+ )?at )" FN,
 		.title = "WARNING in $4",
@@ -182,13 +186,15 @@ static const struct klog_fmt klog_fmts[] = {
 	/* BUG: and kernel BUG at */
 	{
 		.kind = KLOG_BUG, .key = "BUG: ",
-		.header = "^BUG: (unable to handle page fault for address|unable to handle kernel paging request)",
+		.header = "^BUG: (unable to handle page fault for address|"
+			  "unable to handle kernel paging request)",
 		.title = "BUG: unable to handle kernel paging request in $m",
 		.title_nodetail = "BUG: unable to handle kernel paging request",
 		.detail = RIP_FN, .detail_sub = 1,
 	}, {
 		.kind = KLOG_BUG, .key = "BUG: ",
-		.header = "^BUG: (unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference)",
+		.header = "^BUG: (unable to handle kernel NULL pointer dereference|"
+			  "kernel NULL pointer dereference)",
 		.title = "BUG: unable to handle kernel NULL pointer dereference in $m",
 		.title_nodetail = "BUG: unable to handle kernel NULL pointer dereference",
 		.detail = RIP_FN, .detail_sub = 1,
@@ -217,7 +223,8 @@ static const struct klog_fmt klog_fmts[] = {
 		.trigger = TRACE, .frames = true,
 	}, {
 		.kind = KLOG_BUG, .key = "BUG: spinlock ",
-		.header = "^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)",
+		.header = "^BUG: spinlock (lockup suspected|already unlocked|recursion|"
+			  "bad magic|wrong owner|wrong CPU)",
 		.title = "BUG: spinlock $1 in $m", .title_nodetail = "BUG: spinlock $1",
 		.trigger = TRACE, .frames = true,
 	}, {
@@ -271,7 +278,10 @@ static const struct klog_fmt klog_fmts[] = {
 		.detail = RIP_FN, .detail_sub = 1,
 	}, {
 		.kind = KLOG_PANIC, .key = "Kernel panic - not syncing: ",
-		.header = "^Kernel panic - not syncing: (Fatal exception( in interrupt)?|.*panic_on_warn set|.*panic_on_oops|hung_task: blocked tasks|softlockup: hung tasks|RCU Stall|Hard LOCKUP)",
+		/* what panic_on_{warn,oops}, hung_task_panic, ... turn a report into */
+		.header = "^Kernel panic - not syncing: (Fatal exception( in interrupt)?|"
+			  ".*panic_on_warn set|.*panic_on_oops|hung_task: blocked tasks|"
+			  "softlockup: hung tasks|RCU Stall|Hard LOCKUP)",
 		.title = "kernel panic: $1", .flags = KF_FOLLOW | KF_AFTERMATH,
 	}, {
 		.kind = KLOG_PANIC, .key = "Kernel panic - not syncing: ",
@@ -883,12 +893,15 @@ static int klog_read_all(FILE *fp, struct klog_buf *b)
 	size_t n;
 	int ret;
 
+	errno = 0;
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		ret = klog_buf_append(b, chunk, n);
 		if (ret)
 			return ret;
 	}
-	return ferror(fp) ? -EIO : 0;
+	if (ferror(fp))
+		return errno ? -errno : -EIO;
+	return 0;
 }
 
 int klog_classify_main(const char *path, bool json)

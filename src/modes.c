@@ -9,6 +9,7 @@
  * won it), so the ledger needs no locks.
  */
 #include "config.h"
+#include "jank.h"
 #include "modes.h"
 #include "run.h"
 #include "stamp.h"
@@ -17,6 +18,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 static inline uint64_t rng_next(uint64_t *s)
@@ -115,6 +117,54 @@ static void *partitioned_mover(void *arg)
 	return NULL;
 }
 
+/*
+ * bare: the benchmark's baseline, a loop of UFFDIO_MOVE ioctls with no
+ * per-op timing or ledger work; the ledger is brought up to date once,
+ * at the end.  `movestress bench` compares it with partitioned.
+ */
+static void *bare_mover(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->run;
+	int fd = r->uffd, dir = 0;
+	uint64_t ops = 0, t0 = now_ns();
+	size_t s = w->lo, i;
+
+	while (!run_stopped(r)) {
+		for (s = w->lo; s < w->hi; s++) {
+			struct uffdio_move m = {
+				.dst = addr_of(r, dir ^ 1, s), .src = addr_of(r, dir, s),
+				.len = MS_PAGE_SIZE,
+			};
+
+			if (ioctl(fd, UFFDIO_MOVE, &m))
+				break;
+			ops++;
+			if (!(ops & 1023)) {
+				run_progress(&w->st);
+				if (run_stopped(r)) {
+					s++;	/* this one moved */
+					break;
+				}
+			}
+		}
+		if (s < w->hi && !run_stopped(r)) {
+			w->st.failures++;
+			break;
+		}
+		if (s == w->hi) {
+			dir ^= 1;
+			s = w->lo;
+		}
+	}
+	/* pages [lo, s) went to dir ^ 1 in the unfinished pass */
+	for (i = w->lo; i < w->hi; i++)
+		r->where[i] = i < s ? dir ^ 1 : dir;
+	w->st.ops = w->st.pages = ops;
+	hist_add(&w->st.move_lat, ops ? (now_ns() - t0) / ops : 0);
+	return NULL;
+}
+
 /* pingpong: every batch goes out and straight back */
 static void *pingpong_mover(void *arg)
 {
@@ -158,12 +208,21 @@ static void *contended_mover(void *arg)
 				ops += r->workers[i].st.ops;
 			__atomic_store_n(&r->phase_exit, run_stopped(r) || (r->o->ops && ops >= r->o->ops),
 					 __ATOMIC_RELAXED);
+			/*
+			 * Park together or not at all: a thread that parked
+			 * while another ran on into the next barrier would
+			 * deadlock the checkpoint.  paused stays set until
+			 * every mover has parked, so the decision holds.
+			 */
+			__atomic_store_n(&r->phase_park, __atomic_load_n(&r->paused, __ATOMIC_ACQUIRE),
+					 __ATOMIC_RELAXED);
 		}
 		pthread_barrier_wait(&r->barrier);
 		exit_now = __atomic_load_n(&r->phase_exit, __ATOMIC_RELAXED);
 		if (exit_now)
 			break;
-		run_gate(r);
+		if (__atomic_load_n(&r->phase_park, __ATOMIC_RELAXED))
+			run_gate(r);
 		from = phase & 1 ? REGION_DST : REGION_SRC;
 		to = from ^ 1;
 		for (k = 0; k < nchunks && !run_stopped(r); k++) {
@@ -399,6 +458,44 @@ const struct mode_desc mode_table[] = {
 		.supported = always_supported,
 		.mover = fault_toucher,
 		.handler = fault_handler,
+	},
+	{
+		.name = "jank",
+		.help = "a SCHED_FIFO UI thread on a frame clock (faults resolved by MOVE, own MOVEs) against GC movers of the same VMA; frame stats vs a no-GC baseline",
+		.allowed_errs = EXPECTED_RACE | ERRBIT_EEXIST | ERRBIT_ENOENT,
+		.pfn_check_ok = true,
+		.mover_kind = "gc",
+		.supported = always_supported,
+		.mover = jank_gc_mover,
+		.extra_kind = "ui",
+		.nextra = jank_nextra,
+		.extra = jank_extra,
+		.setup = jank_setup,
+		.report = jank_report,
+		.teardown = jank_teardown,
+	},
+	{
+		.name = "bare",
+		.help = "benchmark baseline: a raw UFFDIO_MOVE loop without per-op bookkeeping (see `movestress bench`)",
+		.allowed_errs = 0,
+		.pfn_check_ok = true,
+		.mover_kind = "mover",
+		.supported = always_supported,
+		.mover = bare_mover,
+	},
+	{
+		.name = "swapped",
+		.help = "move pages that are swapped out or in the swap cache while swapin/N threads fault the same pages back in",
+		.allowed_errs = EXPECTED_RACE,
+		.mover_kind = "mover",
+		.supported = swapped_supported,
+		.mover = swapped_mover,
+		.handler = swapped_handler,
+		.extra_kind = "swapin",
+		.nextra = swapped_nextra,
+		.extra = swapped_toucher,
+		.setup = swapped_setup,
+		.report = swapped_report,
 	},
 	{ .name = NULL },
 };

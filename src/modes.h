@@ -40,11 +40,22 @@ struct mode_desc {
 	int (*setup)(struct run *r, char *why, size_t len);
 	/* optional: the mode's own block in the result and summary */
 	void (*report)(struct run *r, json_t *mode_result, FILE *f);
+	/* optional: undo setup (memory, system state); called on every path once setup ran */
+	void (*teardown)(struct run *r);
 };
 
 extern const struct mode_desc mode_table[];
 const struct mode_desc *mode_find(const char *name);
 const char *const *mode_names(void);
+
+/* the swapped mode (mode-swapped.c) */
+int swapped_supported(char *why, size_t len);
+unsigned swapped_nextra(const struct opts *o);
+int swapped_setup(struct run *r, char *why, size_t len);
+void *swapped_mover(void *worker);
+void *swapped_toucher(void *worker);
+void *swapped_handler(void *worker);
+void swapped_report(struct run *r, json_t *mode_result, FILE *f);
 
 /* THP availability, for the thp mode and `movestress list` */
 int thp_supported(char *why, size_t len);

@@ -6,6 +6,7 @@
  * themselves are in modes.c.
  */
 #include "config.h"
+#include "cowork.h"
 #include "env.h"
 #include "health.h"
 #include "klog.h"
@@ -17,6 +18,8 @@
 #include "run.h"
 #include "side.h"
 #include "stamp.h"
+#include "status.h"
+#include "trials.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,7 @@
 /* What runs beside the movers; each row is called at the same points. */
 static const struct side_ops *const sides[] = {
 	&pressure_side,
+	&cowork_side,
 	NULL,
 };
 #define MAX_REPORTS 16
@@ -107,7 +111,9 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 	if (!*err)
 		return moved;
 	if (errbit(*err) & allowed) {
-		st->retries[*err < MS_MAX_ERRNO ? *err : 0]++;
+		/* relaxed atomic: the --status-interval display reads it live */
+		__atomic_store_n(&st->retries[*err < MS_MAX_ERRNO ? *err : 0],
+				 st->retries[*err < MS_MAX_ERRNO ? *err : 0] + 1, __ATOMIC_RELAXED);
 		if (moved)
 			st->short_moves++;
 		return moved;
@@ -553,6 +559,13 @@ static void assign_slots(struct run *r)
 		w->lo = vma * vp + units * k / sharers * gran;
 		w->hi = vma * vp + units * (k + 1) / sharers * gran;
 	}
+	/* slots a side workload owns (cowork dontneed): the tail, never a mover's */
+	for (i = 0; i < n && r->side_reserved; i++) {
+		struct worker *w = &r->workers[i];
+
+		w->hi = w->hi < r->npages - r->side_reserved ? w->hi : r->npages - r->side_reserved;
+		w->lo = w->lo < w->hi ? w->lo : w->hi;
+	}
 }
 
 struct verdict {
@@ -719,9 +732,14 @@ int run_main(struct opts *o, json_t **result_out)
 
 	for (nsides = 0; sides[nsides]; nsides++) {
 		ret = sides[nsides]->setup(r, why, sizeof(why));
+		if (ret == -EOPNOTSUPP) {	/* this kernel/host lacks it: a skip */
+			printf("skipped: %s\n", why);
+			ret = MS_EXIT_SKIP;
+			goto out_teardown;
+		}
 		if (ret) {
 			fprintf(stderr, "movestress: %s setup: %s\n", sides[nsides]->name, why);
-			ret = MS_EXIT_ENV;
+			ret = ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
 			goto out_teardown;
 		}
 	}
@@ -825,6 +843,7 @@ int run_main(struct opts *o, json_t **result_out)
 			break;
 		}
 		t = now_ns();
+		status_tick(r, t);
 		if (t >= t_end || run_stopped(r))
 			break;
 		pthread_mutex_lock(&r->gate_lock);
@@ -837,6 +856,7 @@ int run_main(struct opts *o, json_t **result_out)
 			next_cp = now_ns() + o->checkpoint_ns;
 		}
 	}
+	status_done(r);
 	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < nmov; i++)
 		pthread_join(r->workers[i].thread, NULL);
@@ -876,7 +896,7 @@ int run_main(struct opts *o, json_t **result_out)
 	stats_merge(tot, r->workers, nmov);
 	stats_merge(htot, r->workers + nmov, nh);
 	if (tot->failures || htot->failures || ores->violations || ores->error[0] ||
-	    r->checkpoint_violations) {
+	    r->checkpoint_violations || r->side_failures) {
 		v.name = "failure";
 		v.code = MS_EXIT_FAILURE;
 	}
@@ -930,12 +950,12 @@ int run_main(struct opts *o, json_t **result_out)
 		"vmstat", kv_delta(vm0, vm1, NULL, 0)));
 	mode_res = json_pack("{s:s, s:i, s:I, s:I, s:o, s:o}", "mode", o->mode, "movers", nmov,
 			     "runtime_ns", (json_int_t)r->elapsed_ns, "pages", (json_int_t)r->npages,
-			     "move", stats_to_json(tot, r->elapsed_ns, false),
+			     "move", stats_to_json(tot, r->elapsed_ns, opts_with_bins(o)),
 			     "oracle", oracle_to_json(ores));
 	if (nh) {
-		json_object_set_new(mode_res, "handler", stats_to_json(htot, r->elapsed_ns, false));
+		json_object_set_new(mode_res, "handler", stats_to_json(htot, r->elapsed_ns, opts_with_bins(o)));
 		json_object_set_new(mode_res, "touch", json_pack("{s:I, s:o}", "ops", (json_int_t)tot->aux_ops,
-			"lat_ns", hist_to_json(&tot->aux_lat, hist_default_pcts, hist_default_npcts, false)));
+			"lat_ns", hist_to_json(&tot->aux_lat, hist_default_pcts, hist_default_npcts, opts_with_bins(o))));
 	}
 	if (r->mode->needs_thp)
 		json_object_set_new(mode_res, "thp", json_pack("{s:I, s:I}", "block_moves", (json_int_t)tot->thp_pmd_ops,
@@ -972,6 +992,8 @@ int run_main(struct opts *o, json_t **result_out)
 	ret = v.code;
 
 out_teardown:
+	if (r->mode->teardown && r->mode_priv)
+		r->mode->teardown(r);
 	while (nsides-- > 0)
 		sides[nsides]->teardown(r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

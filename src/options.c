@@ -6,8 +6,10 @@
  */
 #include "config.h"
 #include "options.h"
+#include "jank.h"
 #include "modes.h"
 #include "pressure.h"
+#include "cowork.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +28,16 @@ static const char *const matrix_values[] = { "quick", "full", NULL };
 static const char *const *swap_names(void) { return swap_values; }
 static const char *const *io_names(void) { return io_values; }
 static const char *const *matrix_names(void) { return matrix_values; }
+static const char *const gc_sched_values[] = { "nice", "idle", "normal", NULL };
+static const char *const *gc_sched_names(void) { return gc_sched_values; }
+static const char *const scenario_values[] = { "jank", NULL };
+static const char *const *scenario_names(void) { return scenario_values; }
+static const char *const outfmt_values[] = { "normal", "json", "json+", NULL };
+static const char *const exitcode_values[] = { "movestress", "kselftest", "automake", NULL };
+static const char *const format_values[] = { "text", "markdown", "json", "csv", NULL };
+static const char *const *outfmt_names(void) { return outfmt_values; }
+static const char *const *exitcode_names(void) { return exitcode_values; }
+static const char *const *format_names(void) { return format_values; }
 
 #define GIB (1ULL << 30)
 #define NS_PER_S 1000000000ULL
@@ -71,12 +83,68 @@ const struct opt_desc opt_table[] = {
 	  "batch madvise pressure ops through io_uring or plain syscalls", "pressure" },
 	{ "lock-stacks", OPT_BOOL, OFF(lock_stacks), "0", 0, 1, NULL, NULL,
 	  "attribute lock contention to callers (stack traces)", "pressure" },
+	{ "with", OPT_LIST, OFF(with), NULL, 0, 0, cowork_names, "NAME[,NAME]",
+	  "co-workloads on the same mm beside the movers, each with its own check (see `movestress list`)", "cowork" },
+	{ "batch", OPT_STR, OFF(batch), "8,64", 0, 0, NULL, "N[,N]",
+	  "--with=process_madvise: iovecs per call, measured against vlen=1 and madvise() on the same ranges", "cowork" },
+	{ "with-threads", OPT_UINT, OFF(with_threads), "1", 1, 16, NULL, "N",
+	  "threads per co-workload, named dontneed/N, pmadv/N, maps/N, churn/N", "cowork" },
+	{ "with-warmup", OPT_TIME, OFF(with_warmup_ns), "5s", 0, 3600 * NS_PER_S, NULL, "TIME",
+	  "movers run alone this long (at most a third of --runtime) before the co-workloads start: MOVE latency without/with", "cowork" },
+	{ "scenario", OPT_ENUM, OFF(scenario), NULL, 0, 0, scenario_names, "NAME",
+	  "named preset: jank = --mode=jank with its defaults, applied where it appears (later options override it)",
+	  "jank" },
+	{ "replay", OPT_STR, OFF(replay), NULL, 0, 0, NULL, "FILE",
+	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears", "jank" },
+	{ "frame-period", OPT_STR, OFF(frame_period), "60hz", 0, 0, NULL, "PERIOD",
+	  "jank: UI frame period: 60hz|90hz|120hz or a duration such as 16.67ms", "jank" },
+	{ "gc-threads", OPT_UINT, OFF(movers), NULL, 1, 1024, NULL, "N",
+	  "jank: GC mover threads gc/N (the same as --movers)", "jank" },
+	{ "gc-sched", OPT_ENUM, OFF(gc_sched), "nice", 0, 0, gc_sched_names, "POLICY",
+	  "jank: GC thread priority: nice (nice 10), idle (SCHED_IDLE) or normal", "jank" },
+	{ "gc-batch", OPT_UINT, OFF(gc_batch), "64", 1, 1 << 20, NULL, "PAGES",
+	  "jank: pages per GC move batch (one trace slice each)", "jank" },
+	{ "gc-bursts", OPT_STR, OFF(gc_bursts), NULL, 0, 0, NULL, "AT:PAGES:THREADS[:EVERY],..",
+	  "jank: GC in bursts (times after the baseline, e.g. 500ms:8192:2:1s); empty = continuous compaction",
+	  "jank" },
+	{ "ui-touches", OPT_UINT, OFF(ui_touches), "16", 0, 4096, NULL, "N",
+	  "jank: heap pages the UI thread touches per frame (from-space pages fault; a handler MOVEs them in)", "jank" },
+	{ "ui-moves", OPT_UINT, OFF(ui_moves), "4", 0, 4096, NULL, "N",
+	  "jank: heap pages the UI thread MOVEs itself per frame", "jank" },
+	{ "ui-work", OPT_TIME, OFF(ui_work_ns), "2ms", 0, 10 * NS_PER_S, NULL, "TIME",
+	  "jank: CPU work per frame (reading the UI's heap pages)", "jank" },
+	{ "ui-pages", OPT_UINT, OFF(ui_pages), "1024", 16, 1 << 24, NULL, "N",
+	  "jank: source slots the UI thread owns; the GC threads share the rest of the VMA", "jank" },
+	{ "baseline-pct", OPT_UINT, OFF(baseline_pct), "25", 0, 90, NULL, "PCT",
+	  "jank: the first PCT% of the run has no GC movers: the baseline for the ratios", "jank" },
+	{ "hogs", OPT_UINT, OFF(hogs), "0", 0, 256, NULL, "N",
+	  "jank: CPU hog threads hog/N at nice 0", "jank" },
+	{ "trace", OPT_STR, OFF(trace), NULL, 0, 0, NULL, "FILE",
+	  "jank: write Chrome/Perfetto trace-event JSON: frames, MOVE batches, faults, UI D-state waits", "jank" },
+	{ "trace-marker", OPT_BOOL, OFF(trace_marker), "0", 0, 1, NULL, NULL,
+	  "jank: atrace B|pid|name, E|pid markers to tracefs trace_marker (mounted for the run if needed)", "jank" },
 	{ "output", OPT_STR, OFF(output), NULL, 0, 0, NULL, "FILE",
 	  "write the JSON result to FILE", "output" },
 	{ "label", OPT_STR, OFF(label), NULL, 0, 0, NULL, "NAME",
 	  "label for this run in compare tables", "output" },
 	{ "quiet", OPT_BOOL, OFF(quiet), "0", 0, 1, NULL, NULL,
 	  "no human summary on stdout", "output" },
+	{ "output-format", OPT_LIST, OFF(output_format), "normal", 0, 0, outfmt_names, "FMT[,FMT]",
+	  "normal: human summary; json: the result on stdout (without --output); json+: with histogram bins", "output" },
+	{ "repeat", OPT_UINT, OFF(repeat), "1", 1, 1000, NULL, "N",
+	  "run the scenario N times (fresh seeds unless --seed); every trial goes into \"trials\"", "output" },
+	{ "status-interval", OPT_TIME, OFF(status_interval_ns), "0", 0, 3600 * NS_PER_S, NULL, "TIME",
+	  "progress line on stderr every TIME (0: every second, only when stderr is a terminal)", "output" },
+	{ "status-file", OPT_STR, OFF(status_file), NULL, 0, 0, NULL, "FILE",
+	  "append a JSON Lines progress snapshot to FILE every status interval", "output" },
+	{ "tap", OPT_BOOL, OFF(tap), "0", 0, 1, NULL, NULL,
+	  "run: TAP output, one test point per mode (and --reclaim backend), each in a child process", "output" },
+	{ "exit-codes", OPT_ENUM, OFF(exit_codes), "movestress", 0, 0, exitcode_names, "STYLE",
+	  "exit code convention: movestress (table below), kselftest (skip 4, fail 1) or automake (skip 77, fail 1)", "output" },
+	{ "format", OPT_ENUM, OFF(format), "text", 0, 0, format_names, "FMT",
+	  "compare: table format", "compare" },
+	{ "plot", OPT_STR, OFF(plot), NULL, 0, 0, NULL, "DIR",
+	  "compare: write SVG plots (latency CDFs, scaling, frame times) into DIR", "compare" },
 	{ "matrix", OPT_ENUM, OFF(matrix), NULL, 0, 0, matrix_names, "NAME",
 	  "list: print the VM scenario matrix (quick|full) as NAME<TAB>ARGS lines", "list" },
 	{ "json", OPT_BOOL, OFF(json), "0", 0, 1, NULL, NULL,
@@ -200,7 +268,7 @@ static void fmt_limit(const struct opt_desc *d, uint64_t v, char *buf, size_t le
 }
 
 /* Set one option from text; on error print the one-line message. */
-static int set_opt(struct opts *o, const struct opt_desc *d, const char *val)
+static int set_opt_value(struct opts *o, const struct opt_desc *d, const char *val)
 {
 	static const char *const what[] = {
 		[OPT_UINT] = "an integer",
@@ -282,6 +350,29 @@ static int set_opt(struct opts *o, const struct opt_desc *d, const char *val)
 	return 0;
 }
 
+/* options with work to do once their value is stored (presets, derived fields) */
+static const struct {
+	const char *name;
+	int (*apply)(struct opts *o, const struct opt_desc *d);	/* 0 or -EINVAL, message printed */
+} opt_hooks[] = {
+	{ "scenario", jank_scenario_apply },
+	{ "replay", jank_replay_apply },
+	{ "frame-period", jank_frame_period_apply },
+	{ "gc-bursts", jank_bursts_apply },
+	{ NULL, NULL },
+};
+
+static int set_opt(struct opts *o, const struct opt_desc *d, const char *val)
+{
+	int ret = set_opt_value(o, d, val);
+	unsigned i;
+
+	for (i = 0; !ret && opt_hooks[i].name; i++)
+		if (!strcmp(opt_hooks[i].name, d->name))
+			ret = opt_hooks[i].apply(o, d);
+	return ret;
+}
+
 void opts_defaults(struct opts *o)
 {
 	const struct opt_desc *d;
@@ -361,6 +452,17 @@ static int check_memory(const struct opts *o)
 	return 0;
 }
 
+int opts_set(struct opts *o, const char *name, const char *val)
+{
+	const struct opt_desc *d = find_opt(name, strlen(name));
+
+	if (!d) {
+		fprintf(stderr, "movestress: --%s: unknown option\n", name);
+		return -EINVAL;
+	}
+	return set_opt(o, d, val);
+}
+
 int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 {
 	const struct opt_desc *d;
@@ -395,7 +497,11 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 			d = NULL;
 		}
 		if (!d) {
-			const char *s = opts_suggest(arg);
+			char name[64];
+			const char *s;
+
+			snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - arg : (long)strlen(arg)), arg);
+			s = opts_suggest(name);
 
 			fprintf(stderr, "movestress: --%.*s: unknown option%s%s%s\n",
 				(int)(eq ? eq - arg : (long)strlen(arg)), arg,

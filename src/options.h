@@ -56,10 +56,37 @@ struct opts {
 	char swap[16];
 	char io[16];
 	bool lock_stacks;
+	/* co-workloads (cowork.c) */
+	char with[128];		/* dontneed,process_madvise,maps,churn */
+	char batch[64];		/* process_madvise iovec counts, comma-separated */
+	unsigned with_threads;
+	uint64_t with_warmup_ns;
 	/* output */
 	char output[512];
 	char label[64];
 	bool quiet;
+	char output_format[32];	/* normal,json,json+ */
+	unsigned repeat;	/* run: trials */
+	uint64_t status_interval_ns;
+	char status_file[512];
+	bool tap;
+	char exit_codes[16];	/* movestress|kselftest|automake */
+	char format[16];	/* compare: text|markdown|json|csv */
+	char plot[512];		/* compare: SVG directory */
+	/* jank scenario (jank.c) */
+	char scenario[16];
+	char frame_period[24];	/* 60hz|90hz|120hz or a duration */
+	uint64_t frame_period_ns;	/* parsed from frame_period */
+	char gc_sched[16];
+	unsigned gc_batch;
+	char gc_bursts[256];
+	unsigned ui_touches, ui_moves, ui_pages;
+	uint64_t ui_work_ns;
+	unsigned baseline_pct;
+	unsigned hogs;
+	char trace[512];
+	bool trace_marker;
+	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
 };
@@ -88,6 +115,9 @@ void opts_defaults(struct opts *o);
  * -EINVAL.  Positional arguments are returned through *first_pos (index).
  */
 int opts_parse(struct opts *o, int argc, char **argv, int *first_pos);
+
+/* set option @name from text as on the command line (presets, replay files) */
+int opts_set(struct opts *o, const char *name, const char *val);
 
 /* parse helpers, exported for tests */
 int parse_size(const char *s, uint64_t *out);

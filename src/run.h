@@ -112,6 +112,7 @@ struct run {
 	int stop;			/* set once: movers leave their loops */
 	int stop_handlers;		/* fault handlers leave after touchers */
 	int phase_exit;			/* contended: agreed at the phase barrier */
+	int phase_park;			/* contended: park at this phase's gate */
 	int paused;			/* checkpoint gate */
 	pthread_mutex_t gate_lock;
 	pthread_cond_t gate_cond;
@@ -134,6 +135,9 @@ struct run {
 	void *pressure;			/* pressure backends' state (pressure.c) */
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	bool reclaim_active;		/* frames may change: no pfn check */
+	void *cowork;			/* co-workloads' state (cowork.c) */
+	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
+	uint64_t side_failures;		/* side workloads' own check failures: fail the run */
 };
 
 static inline bool run_stopped(const struct run *r)

@@ -9,6 +9,7 @@
 #define MOVESTRESS_UFFD_COMPAT_H
 
 #include "config.h"
+#include <linux/ioctl.h>
 #include <linux/types.h>
 #include <linux/userfaultfd.h>
 

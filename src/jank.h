@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The jank scenario (--scenario=jank, --mode=jank): a UI thread on a frame
+ * clock against GC movers compacting the same source VMA, with reclaim and
+ * CPU hogs beside them; frame statistics against a baseline phase without
+ * GC, a Perfetto trace, trace_marker writes, and --replay of a field
+ * trace's shape (docs/replay.md).
+ */
+#ifndef MOVESTRESS_JANK_H
+#define MOVESTRESS_JANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+struct opts;
+struct opt_desc;
+struct run;
+
+/* the mode's hooks (rows of mode_table[] in modes.c) */
+void *jank_gc_mover(void *worker);
+unsigned jank_nextra(const struct opts *o);
+void *jank_extra(void *worker);
+int jank_setup(struct run *r, char *why, size_t len);
+void jank_report(struct run *r, json_t *mode_result, FILE *f);
+void jank_teardown(struct run *r);
+
+/* option hooks (rows of opt_table[] in options.c): 0 or -EINVAL, one line printed */
+int jank_scenario_apply(struct opts *o, const struct opt_desc *d);
+int jank_frame_period_apply(struct opts *o, const struct opt_desc *d);
+int jank_bursts_apply(struct opts *o, const struct opt_desc *d);
+int jank_replay_apply(struct opts *o, const struct opt_desc *d);
+
+/* --frame-period: "60hz"|"90hz"|"120hz" or a duration; 0 or -EINVAL */
+int jank_parse_period(const char *s, uint64_t *ns);
+
+#define JANK_MAX_BURSTS 16
+
+struct jank_burst {
+	uint64_t at_ns;		/* after the GC phase starts */
+	uint64_t pages;		/* pages moved per occurrence, split between threads */
+	unsigned threads;	/* gc/0 .. gc/threads-1 take part */
+	uint64_t every_ns;	/* repeat period, 0 = once */
+};
+
+/* --gc-bursts AT:PAGES:THREADS[:EVERY],...; returns the count or -EINVAL with @err */
+int jank_parse_bursts(const char *spec, struct jank_burst *b, unsigned max, char *err, size_t len);
+
+/*
+ * Load a replay file into @o (docs/replay.md).  0, or -EINVAL with a
+ * one-line reason naming the field in @err.
+ */
+int jank_replay_load(struct opts *o, const char *path, char *err, size_t len);
+
+#endif

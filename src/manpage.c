@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Man page generator.  The hand-written parts (commands, scenarios, exit
+ * codes, examples, files) are in man/movestress.1.in; the option list is
+ * generated here from the option table, one .TP entry per row, grouped
+ * by category like --help.
+ */
+#include "config.h"
+#include "manpage.h"
+#include "options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* roff-escape @s: backslashes and hyphens; a leading '.' or '\'' is guarded */
+static void roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void values(FILE *f, const struct opt_desc *d)
+{
+	const char *const *v;
+
+	fputs(" Values: ", f);
+	for (v = d->values(); *v; v++) {
+		fputs("\\fB", f);
+		roff(f, *v);
+		fprintf(f, "\\fR%s", v[1] ? ", " : ".");
+	}
+}
+
+static void options(FILE *f)
+{
+	const struct opt_desc *d;
+	const char *cat = "";
+
+	for (d = opt_table; d->name; d++) {
+		if (strcmp(cat, d->category)) {
+			cat = d->category;
+			fputs(".SS \"", f);
+			roff(f, cat);
+			fputs(" options\"\n", f);
+		}
+		fputs(".TP\n\\fB\\-\\-", f);
+		roff(f, d->name);
+		fputs("\\fR", f);
+		if (d->arg) {
+			fputs("=\\fI", f);
+			roff(f, d->arg);
+			fputs("\\fR", f);
+		}
+		if (d->type == OPT_BOOL) {
+			fputs(", \\fB\\-\\-no\\-", f);
+			roff(f, d->name);
+			fputs("\\fR", f);
+		}
+		fputc('\n', f);
+		roff(f, d->help);
+		if (d->type != OPT_BOOL && d->def && d->def[0]) {
+			fputs(". Default: \\fB", f);
+			roff(f, d->def);
+			fputs("\\fR", f);
+		}
+		if (d->type == OPT_BOOL)
+			fprintf(f, ". Default: %s", d->def && !strcmp(d->def, "1") ? "on" : "off");
+		fputc('.', f);
+		if (d->type == OPT_ENUM || d->type == OPT_LIST)
+			values(f, d);
+		if (d->type == OPT_LIST)
+			fputs(" Several may be given, comma-separated.", f);
+		fputc('\n', f);
+	}
+}
+
+int man_write(FILE *out, const char *template_path)
+{
+	FILE *in = fopen(template_path, "re");
+	char line[4096], *at;
+
+	if (!in)
+		return -errno;
+	while (fgets(line, sizeof(line), in)) {
+		if (!strcmp(line, "@OPTIONS@\n")) {
+			options(out);
+			continue;
+		}
+		while ((at = strstr(line, "@VERSION@"))) {
+			fwrite(line, 1, at - line, out);
+			fputs(PACKAGE_VERSION, out);
+			memmove(line, at + 9, strlen(at + 9) + 1);
+		}
+		fputs(line, out);
+	}
+	fclose(in);
+	return ferror(out) ? -EIO : 0;
+}
+
+int cmd_man(struct opts *o, int argc, char **argv, int pos)
+{
+	int ret;
+
+	(void)o;
+	if (pos >= argc) {
+		fprintf(stderr, "movestress: man: missing TEMPLATE (man/movestress.1.in)\n");
+		return MS_EXIT_USAGE;
+	}
+	ret = man_write(stdout, argv[pos]);
+	if (ret) {
+		fprintf(stderr, "movestress: man: %s: %s\n", argv[pos], strerror(-ret));
+		return MS_EXIT_ENV;
+	}
+	return MS_EXIT_PASS;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Record-then-change of host state.  Every change a run makes to the
+ * system (sysctls, cgroups, swap devices, DAMON contexts, tracefs
+ * mounts and instances, files) is first appended to a state file,
+ * /run/movestress/state-<pid>.json, written atomically.  The run undoes
+ * its entries in reverse order at exit (also after SIGINT/SIGTERM, which
+ * the engine turns into a graceful stop); `movestress cleanup` undoes
+ * the entries of runs that died (SIGKILL, crash).
+ *
+ * Each kind of entry is a row of a const table with its restore
+ * function; restore functions are idempotent, since the change may
+ * not have happened after it was recorded.
+ */
+#ifndef MOVESTRESS_SYSSTATE_H
+#define MOVESTRESS_SYSSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#define SYSSTATE_DIR_DEFAULT "/run/movestress"
+
+/* The directory for state files ($MOVESTRESS_STATE_DIR or /run/movestress). */
+const char *sysstate_dir(void);
+
+/*
+ * Record an entry of @kind (a row of the restore table) with its
+ * arguments @args (reference stolen) before making the change.
+ * Returns the entry id (>= 0) or -errno; on error nothing must change.
+ */
+int sysstate_record(const char *kind, json_t *args);
+/* Replace the arguments of entry @id (e.g. once a device number is known). */
+int sysstate_update(int id, json_t *args);
+/* Undo one entry now (e.g. a device the run removes itself) and drop it. */
+int sysstate_undo(int id);
+/* Undo every entry of this process in reverse order; remove the file. */
+void sysstate_restore_all(void);
+/* The entries recorded so far (for the result), new reference. */
+json_t *sysstate_entries(void);
+
+/*
+ * Change a sysctl-like file (one value) after recording its old value.
+ * 0 or -errno; @old receives the previous value if non-NULL.
+ */
+int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen);
+
+/* write a string to a sysfs/proc file: 0 or -errno */
+int write_file(const char *path, const char *value);
+
+/* `movestress cleanup`: restore state left by dead runs.  Exit code. */
+int sysstate_cleanup_main(bool quiet);
+
+#endif

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Option parsing: units, limits, and the one-line errors for bad input. */
+#include "config.h"
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "options.h"
+
+/* parse a NULL-terminated argument list; capture stderr's first line */
+static int parse(struct opts *o, char *err, size_t len, ...)
+{
+	char *argv[32] = { "run" };
+	int argc = 1, pos, ret, fd, saved;
+	FILE *tmp = tmpfile();
+	va_list ap;
+
+	va_start(ap, len);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	opts_defaults(o);
+	fflush(stderr);
+	saved = dup(2);
+	fd = fileno(tmp);
+	dup2(fd, 2);
+	ret = opts_parse(o, argc, argv, &pos);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	err[0] = '\0';
+	if (!fgets(err, (int)len, tmp))
+		err[0] = '\0';
+	fclose(tmp);
+	return ret;
+}
+
+START_TEST(test_defaults)
+{
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), NULL), 0);
+	ck_assert_str_eq(o.mode, "partitioned");
+	ck_assert_uint_eq(o.movers, 2);
+	ck_assert_uint_eq(o.size, 64ull << 20);
+	ck_assert_uint_eq(o.runtime_ns, 10ull * 1000000000ull);
+	ck_assert_str_eq(o.reclaim, "none");
+	ck_assert(!o.seed_set);
+}
+END_TEST
+
+START_TEST(test_units)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(parse_size("64M", &v), 0);
+	ck_assert_uint_eq(v, 64ull << 20);
+	ck_assert_int_eq(parse_size("1g", &v), 0);
+	ck_assert_uint_eq(v, 1ull << 30);
+	ck_assert_int_eq(parse_size("4096", &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(parse_time_ns("16.67ms", &v), 0);
+	ck_assert_uint_eq(v, 16670000);
+	ck_assert_int_eq(parse_time_ns("2m", &v), 0);
+	ck_assert_uint_eq(v, 120ull * 1000000000ull);
+	ck_assert_int_eq(parse_time_ns("3", &v), 0);
+	ck_assert_uint_eq(v, 3000000000ull);
+	ck_assert_int_eq(parse_time_ns("250us", &v), 0);
+	ck_assert_uint_eq(v, 250000);
+	ck_assert_int_ne(parse_time_ns("5 parsecs", &v), 0);
+	ck_assert_int_ne(parse_time_ns("-1s", &v), 0);
+	ck_assert_int_ne(parse_size("12Q", &v), 0);
+	ck_assert_int_ne(parse_size("", &v), 0);
+	ck_assert_int_ne(parse_uint("-3", &v), 0);
+	ck_assert_int_ne(parse_uint("3x", &v), 0);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--mode=contended", "--movers", "8",
+			       "--runtime=2s", "--seed=42", "--size=16M", NULL), 0);
+	ck_assert_str_eq(o.mode, "contended");
+	ck_assert_uint_eq(o.movers, 8);
+	ck_assert_uint_eq(o.seed, 42);
+	ck_assert(o.seed_set);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--no-pfn-check", "--quiet", NULL), 0);
+	ck_assert(!o.pfn_check);
+	ck_assert(o.quiet);
+}
+END_TEST
+
+/* each bad input: one line naming the option and what is allowed */
+START_TEST(test_bad_input)
+{
+	static const struct {
+		const char *arg, *expect1, *expect2;
+	} bad[] = {
+		{ "--mode=sideways", "--mode", "partitioned|contended|pingpong|thp|holes|fault" },
+		{ "--movers=0", "--movers", "1..1024" },
+		{ "--movers=-2", "--movers", "an integer" },
+		{ "--movers=lots", "--movers", "an integer" },
+		{ "--runtime=5parsecs", "--runtime", "ns/us/ms/s/m/h" },
+		{ "--size=12Q", "--size", "K/M/G" },
+		{ "--size=100T", "--size", "" },
+		{ "--reclaim=bogus", "--reclaim", "allowed values are" },
+		{ "--swap=maybe", "--swap", "auto|zram|file|none" },
+		{ "--mvoers=3", "--mvoers", "did you mean --movers" },
+		{ "--frobnicate", "--frobnicate", "unknown option" },
+		{ "-x", "-x", "unknown option" },
+	};
+	struct opts o;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(parse(&o, err, sizeof(err), bad[i].arg, NULL) != 0, "%s accepted", bad[i].arg);
+		ck_assert_msg(strstr(err, bad[i].expect1) && strstr(err, bad[i].expect2),
+			      "%s: message '%s'", bad[i].arg, err);
+		ck_assert_msg(!strncmp(err, "movestress: ", 12), "%s: '%s'", bad[i].arg, err);
+		/* exactly one line */
+		ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "%s: '%s'", bad[i].arg, err);
+	}
+}
+END_TEST
+
+START_TEST(test_json_echo)
+{
+	struct opts o;
+	char err[256];
+	json_t *j;
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--movers=3", "--mode=holes", NULL), 0);
+	j = opts_to_json(&o);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "movers")), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "mode")), "holes");
+	ck_assert(json_object_get(j, "runtime") != NULL);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(test_suggest)
+{
+	ck_assert_str_eq(opts_suggest("movrs"), "movers");
+	ck_assert_str_eq(opts_suggest("--runtme"), "runtime");
+	ck_assert_ptr_null(opts_suggest("completely-different"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_units);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_json_echo);
+	tcase_add_test(tc, test_suggest);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Co-workloads (--with) beside running movers on the running kernel: each
+# one alone, then all together; the oracle and the maps checks must pass
+# and each co-workload must report its numbers.  A co-workload this kernel
+# cannot run reports "skipped: reason" and the test skips it.
+. "${srcdir:-.}/tests/kt-lib.sh"
+require_move
+
+# json_num FILE KEY: the first integer value of "KEY": in FILE
+json_num() { sed -n "s/.*\"$2\": \([0-9][0-9]*\).*/\1/p" "$1" | head -1; }
+
+# run_cowork NAME ARGS...: like run_ok, but a skipped co-workload is a skip
+run_cowork() {
+	name=$1; shift
+	"$MOVESTRESS" run "$@" --output "$TMP/$name.json" > "$TMP/$name.out" 2>&1
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "skip $name: $(grep skipped "$TMP/$name.out")"
+		return 77
+	fi
+	[ $rc -eq 0 ] || { cat "$TMP/$name.out"; fail "$name exited $rc"; }
+	grep -q "oracle: PASS" "$TMP/$name.out" || { cat "$TMP/$name.out"; fail "$name: no oracle PASS"; }
+	if grep -q "cowork .*: skipped" "$TMP/$name.out"; then
+		echo "skip $name: $(grep 'cowork .*: skipped' "$TMP/$name.out")"
+		return 77
+	fi
+	grep -q '"cowork"' "$TMP/$name.json" || fail "$name: no cowork block in the result"
+	return 0
+}
+
+base="--mode=partitioned --movers=2 --size=16M --runtime=3s --with-warmup=1s --reclaim=none"
+ran=0
+
+if run_cowork dontneed $base --with=dontneed --checkpoint=500ms; then
+	n=$(json_num "$TMP/dontneed.json" pages_dropped)
+	[ "${n:-0}" -gt 0 ] || { cat "$TMP/dontneed.out"; fail "dontneed dropped no pages"; }
+	grep -q "checkpoints: .* 0 violations" "$TMP/dontneed.out" || { cat "$TMP/dontneed.out"; fail "dontneed: checkpoint violations"; }
+	echo "ok dontneed: $n destination pages dropped, oracle exact"
+	ran=$((ran + 1))
+fi
+
+if run_cowork pmadv $base --with=process_madvise --batch=4,32; then
+	grep -q '"vlen32"' "$TMP/pmadv.json" || fail "process_madvise: no vlen32 arm"
+	grep -q '"speedup_vs_vlen1_pct"' "$TMP/pmadv.json" || fail "process_madvise: no speed-up"
+	echo "ok process_madvise: $(grep 'process_madvise cold' "$TMP/pmadv.out")"
+	ran=$((ran + 1))
+fi
+
+if run_cowork maps $base --with=maps,churn; then
+	v=$(json_num "$TMP/maps.json" violations)
+	[ "$v" = 0 ] || fail "maps: $v violations"
+	grep -q '"read": [1-9]' "$TMP/maps.json" || fail "maps: no snapshot read"
+	echo "ok maps+churn: $(grep '    maps:' "$TMP/maps.out")"
+	ran=$((ran + 1))
+fi
+
+if run_cowork churn $base --with=churn; then
+	grep -q '"mremap-move"' "$TMP/churn.json" || fail "churn: no mremap-move ops"
+	echo "ok churn: $(grep '    churn:' "$TMP/churn.out")"
+	ran=$((ran + 1))
+fi
+
+# all four together, and the without/with MOVE comparison
+if run_cowork all $base --with=dontneed,process_madvise,maps,churn; then
+	grep -q '"without"' "$TMP/all.json" || fail "all: no MOVE without/with split"
+	grep -q '"vma_lock"' "$TMP/all.json" || fail "all: no vma_lock block"
+	echo "ok all: $(grep 'MOVE without' "$TMP/all.out")"
+	ran=$((ran + 1))
+fi
+
+# a bad --batch is a usage error
+"$MOVESTRESS" run --with=process_madvise --batch=1,x --runtime=1s > "$TMP/bad.out" 2>&1
+[ $? -eq 2 ] || fail "--batch=1,x is not a usage error"
+"$MOVESTRESS" run --with=nosuch --runtime=1s > "$TMP/bad2.out" 2>&1
+[ $? -eq 2 ] || fail "--with=nosuch is not a usage error"
+
+[ $ran -gt 0 ] || exit 77
+exit 0

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# run --tap: the output must pass a TAP parser (automake's tap-driver.sh,
+# and prove when installed), failures must be "not ok" with the right exit
+# codes, and --exit-codes=kselftest must map them.
+. "${srcdir:-.}/tests/kt-lib.sh"
+require_move
+ARGS="--runtime=200ms --size=8M --hang-timeout=30s"
+
+# parse with automake's TAP driver: every point PASS/SKIP, global PASS
+tap_driver() {
+	name=$1
+	env AM_TAP_AWK="${AWK:-awk}" ${SHELL:-/bin/sh} "${srcdir:-.}/build-aux/tap-driver.sh" \
+		--test-name "$name" --log-file "$TMP/$name.log" --trs-file "$TMP/$name.trs" \
+		--color-tests no --enable-hard-errors yes --expect-failure no -- cat "$TMP/$name.tap"
+}
+
+"$MOVESTRESS" run --tap $ARGS > "$TMP/pass.tap" 2> "$TMP/pass.err"
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 77 ] || { cat "$TMP/pass.tap" "$TMP/pass.err"; fail "run --tap exited $rc"; }
+head -1 "$TMP/pass.tap" | grep -qx "TAP version 13" || fail "no TAP version line"
+plan=$(sed -n 2p "$TMP/pass.tap" | sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p')
+[ -n "$plan" ] || fail "no plan on line 2"
+points=$(grep -cE '^(not )?ok [0-9]+ ' "$TMP/pass.tap")
+[ "$points" -eq "$plan" ] || fail "plan 1..$plan but $points test points"
+modes=$("$MOVESTRESS" list | sed '/^reclaim backends:/,$d' | grep -cE '^  [a-z0-9_-]+ +(yes|no) ')
+[ "$points" -eq "$modes" ] || fail "$points points for $modes modes"
+# nothing but TAP on stdout: every other line is a "# " diagnostic
+bad=$(grep -vE '^(TAP version 13|1\.\.[0-9]+|(not )?ok [0-9]+ .*|#( .*)?)$' "$TMP/pass.tap" | head -3)
+[ -z "$bad" ] || fail "non-TAP lines: $bad"
+grep -E '^ok [0-9]+ .* # SKIP' "$TMP/pass.tap" | grep -qE '# SKIP $' && fail "SKIP without a reason"
+grep -q '^not ok' "$TMP/pass.tap" && { cat "$TMP/pass.tap"; fail "a mode failed"; }
+tap_driver pass > "$TMP/pass.driver" || { cat "$TMP/pass.driver"; fail "tap-driver failed on passing output"; }
+grep -q '^:global-test-result: PASS' "$TMP/pass.trs" || { cat "$TMP/pass.trs"; fail "tap-driver: not PASS"; }
+[ "$(grep -c '^:test-result: \(PASS\|SKIP\)' "$TMP/pass.trs")" -eq "$plan" ] || fail "tap-driver saw other than $plan results"
+if command -v prove > /dev/null; then
+	prove -e cat "$TMP/pass.tap" > "$TMP/prove.out" 2>&1 || { cat "$TMP/prove.out"; fail "prove rejected the TAP"; }
+	echo "ok: prove: $(tail -1 "$TMP/prove.out")"
+fi
+echo "ok: run --tap: $plan points, $(grep -c '# SKIP' "$TMP/pass.tap") skipped, tap-driver PASS"
+
+# a damaged page in every point: not ok, exit 1, kselftest exit 1, parsers say FAIL
+"$MOVESTRESS" run --tap $ARGS --inject=corrupt:0 --exit-codes=kselftest > "$TMP/fail.tap" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$TMP/fail.tap"; fail "failing --tap run exited $rc, expected 1"; }
+grep -qE '^not ok 1 mode=partitioned reclaim=[a-z,-]+ # exit 1: failure' "$TMP/fail.tap" || { cat "$TMP/fail.tap"; fail "no 'not ok 1' line"; }
+grep -qE '^# Totals: pass:[0-9]+ fail:[1-9][0-9]* ' "$TMP/fail.tap" || fail "Totals line wrong"
+tap_driver fail > /dev/null 2>&1
+grep -q '^:global-test-result: FAIL' "$TMP/fail.trs" || { cat "$TMP/fail.trs"; fail "tap-driver did not see the failure"; }
+echo "ok: injected failure -> not ok, exit 1, tap-driver FAIL"
+
+# exit code conventions on a plain run
+"$MOVESTRESS" run $ARGS --inject=corrupt:0 --quiet --exit-codes=kselftest > /dev/null 2>&1
+[ $? -eq 1 ] || fail "kselftest failure code"
+"$MOVESTRESS" run $ARGS --quiet --exit-codes=kselftest > /dev/null 2>&1
+[ $? -eq 0 ] || fail "kselftest pass code"
+echo "ok: --exit-codes=kselftest"
