@@ -90,6 +90,7 @@ struct cw_procmap_query {
 #define PM_CELL		1024	/* pages of its own VMA (MADV_DONTNEED arm) */
 #define CH_CELLS	6	/* cells per churn thread: 4 in use, 2 spare */
 #define CH_SPARE	2
+#define CH_NOHOLE	2	/* of the cells in use: split/replace only, never a hole */
 #define CH_PAGES	16
 #define QUIET_CELLS	2	/* untouched cells: more guards for the maps readers */
 #define QUIET_PAGES	4
@@ -134,6 +135,8 @@ struct cell {
 	char *addr;
 	size_t pages;
 	enum cell_state state;
+	bool stable;		/* its VMA never changes: the maps readers expect it exactly */
+	bool nohole;		/* churned by mprotect/MAP_FIXED only: never a hole in it */
 };
 
 struct cw_thread {
@@ -192,6 +195,9 @@ struct cowork {
 	struct maps_range *stable;
 	size_t nstable;
 	char (*stable_what)[24];
+	struct maps_range *covered;	/* the nohole cells */
+	size_t ncovered;
+	char (*covered_what)[24];
 	bool query_ok;
 	char query_why[96];
 	/* the start gate: the movers run alone for the warm-up first */
@@ -764,13 +770,15 @@ static void *maps_main(void *arg)
 	size_t cap = 1 << 20;
 	char *buf = malloc(cap);
 	unsigned *seen = calloc(cw->nstable, sizeof(*seen));
+	uint64_t *cover = calloc(cw->ncovered + 1, sizeof(*cover));
 	struct maps_result *res = calloc(1, sizeof(*res));
+	struct maps_expect e = { cw->stable, cw->nstable, cw->covered, cw->ncovered, seen, cover };
 	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	unsigned src = t->idx & 1, i;
 	uint64_t t0, t1;
 	ssize_t len;
 
-	if (!buf || !seen || !res || fd < 0) {
+	if (!buf || !seen || !cover || !res || fd < 0) {
 		record_fail(t, "maps reader setup: %s", fd < 0 ? strerror(errno) : "out of memory");
 		goto out;
 	}
@@ -790,7 +798,7 @@ static void *maps_main(void *arg)
 		t->ops++;
 		t->snaps[src]++;
 		t->bytes += (uint64_t)len;
-		maps_check(buf, (size_t)len, cw->stable, cw->nstable, seen, res);
+		maps_check(buf, (size_t)len, &e, res);
 		t->lines += res->lines;
 		if (res->torn && !t->torn[0] && !t->torn[1])
 			memcpy(t->torn_example, res->torn_example, sizeof(t->torn_example));
@@ -811,6 +819,7 @@ out:
 		close(fd);
 	free(buf);
 	free(seen);
+	free(cover);
 	free(res);
 	return NULL;
 }
@@ -955,6 +964,8 @@ static void *churn_main(void *arg)
 			break;
 		}
 		op = (unsigned)(rng_next(&t->rng) % CH_NR_OPS);
+		if (c->nohole)		/* never a hole: split/merge or an atomic MAP_FIXED replacement */
+			op = op & 1 ? CH_REPLACE : CH_SPLIT;
 		t0 = now_ns();
 		ret = ch_ops[op](t, c);
 		if (ret == -ENOSPC)
@@ -1125,22 +1136,24 @@ static int build_area(struct cowork *cw, char *why, size_t len)
 	}
 	cw->area = p;
 	cw->area_len = total;
-	cw->nstable = cw->ncells + 1 + (size_t)r->reg[REGION_SRC].nvmas + r->reg[REGION_DST].nvmas;
+	cw->nstable = 2 * cw->ncells + 1 + (size_t)r->reg[REGION_SRC].nvmas + r->reg[REGION_DST].nvmas;
 	cw->stable = calloc(cw->nstable, sizeof(*cw->stable));
 	cw->stable_what = calloc(cw->nstable, sizeof(*cw->stable_what));
+	cw->covered = calloc(cw->ncells, sizeof(*cw->covered));
+	cw->covered_what = calloc(cw->ncells, sizeof(*cw->covered_what));
 	cw->guards = calloc(cw->ncells + 1, sizeof(*cw->guards));
-	if (!cw->stable || !cw->stable_what || !cw->guards) {
+	if (!cw->stable || !cw->stable_what || !cw->guards || !cw->covered || !cw->covered_what) {
 		snprintf(why, len, "out of memory");
 		return -ENOMEM;
 	}
 	for (c = 0; c <= cw->ncells; c++) {
-		cw->guards[g] = p;
-		ret = map_guard(cw, p, g);
+		cw->guards[c] = p;
+		ret = map_guard(cw, p, c);
 		if (ret) {
 			snprintf(why, len, "guard VMA at %p: %s", (void *)p, strerror(-ret));
 			return ret;
 		}
-		snprintf(cw->stable_what[g], sizeof(cw->stable_what[0]), "guard %u", g);
+		snprintf(cw->stable_what[g], sizeof(cw->stable_what[0]), "guard %u", c);
 		cw->stable[g] = (struct maps_range){ (uintptr_t)p, (uintptr_t)p + MS_PAGE_SIZE, cw->stable_what[g] };
 		g++;
 		p += MS_PAGE_SIZE;
@@ -1157,6 +1170,18 @@ static int build_area(struct cowork *cw, char *why, size_t len)
 			madvise(p, cw->cells[c].pages * MS_PAGE_SIZE, MADV_NOHUGEPAGE);
 			touch_pages(p, cw->cells[c].pages, 0);
 		}
+		if (cw->cells[c].stable) {
+			snprintf(cw->stable_what[g], sizeof(cw->stable_what[0]), "cell %u", c);
+			cw->stable[g] = (struct maps_range){ (uintptr_t)p,
+				(uintptr_t)p + cw->cells[c].pages * MS_PAGE_SIZE, cw->stable_what[g] };
+			g++;
+		}
+		if (cw->cells[c].nohole) {
+			snprintf(cw->covered_what[cw->ncovered], sizeof(cw->covered_what[0]), "churned cell %u", c);
+			cw->covered[cw->ncovered] = (struct maps_range){ (uintptr_t)p,
+				(uintptr_t)p + cw->cells[c].pages * MS_PAGE_SIZE, cw->covered_what[cw->ncovered] };
+			cw->ncovered++;
+		}
 		p += cw->cells[c].pages * MS_PAGE_SIZE;
 	}
 	/* the regions' VMAs never change during the run either */
@@ -1169,7 +1194,9 @@ static int build_area(struct cowork *cw, char *why, size_t len)
 			cw->stable[g] = (struct maps_range){ (uintptr_t)v,
 				(uintptr_t)v + r->reg[i].vma_pages * MS_PAGE_SIZE, cw->stable_what[g] };
 		}
+	cw->nstable = g;
 	qsort(cw->stable, cw->nstable, sizeof(*cw->stable), cmp_range);
+	qsort(cw->covered, cw->ncovered, sizeof(*cw->covered), cmp_range);
 	cw->area_built = true;
 	return 0;
 }
@@ -1233,7 +1260,7 @@ static int cowork_setup(struct run *r, char *why, size_t len)
 		return -ENOMEM;
 	}
 	for (i = 0; i < QUIET_CELLS; i++)
-		cw->cells[i] = (struct cell){ .pages = QUIET_PAGES, .state = CELL_ACTIVE };
+		cw->cells[i] = (struct cell){ .pages = QUIET_PAGES, .state = CELL_ACTIVE, .stable = true };
 	/* threads, the slots they own and the cells they need */
 	slots = 0;
 	for (d = 0, i = 0; d < NDESC; d++) {
@@ -1251,14 +1278,15 @@ static int cowork_setup(struct run *r, char *why, size_t len)
 				t->lo = slots;	/* relative to the reserved tail; fixed below */
 				t->hi = slots + DN_SLICE;
 				slots += DN_SLICE;
-				cw->cells[ncells] = (struct cell){ .pages = DN_SLICE + DN_OWN, .state = CELL_ACTIVE };
+				cw->cells[ncells] = (struct cell){ .pages = DN_SLICE + DN_OWN, .state = CELL_ACTIVE,
+								  .stable = true };
 				t->own = &cw->cells[ncells++];
 				t->mst = calloc(1, sizeof(*t->mst));
 				if (!t->mst)
 					return -ENOMEM;
 				cw->ngated++;
 			} else if (d == CW_PMADV) {
-				cw->cells[ncells] = (struct cell){ .pages = PM_CELL, .state = CELL_ACTIVE };
+				cw->cells[ncells] = (struct cell){ .pages = PM_CELL, .state = CELL_ACTIVE, .stable = true };
 				t->own = &cw->cells[ncells++];
 				t->arms = calloc(PM_NR_ADV, sizeof(*t->arms));
 				if (!t->arms)
@@ -1266,7 +1294,8 @@ static int cowork_setup(struct run *r, char *why, size_t len)
 			} else if (d == CW_CHURN) {
 				for (c = 0; c < CH_CELLS; c++)
 					cw->cells[ncells++] = (struct cell){ .pages = CH_PAGES,
-						.state = c < CH_CELLS - CH_SPARE ? CELL_ACTIVE : CELL_SPARE };
+						.state = c < CH_CELLS - CH_SPARE ? CELL_ACTIVE : CELL_SPARE,
+						.nohole = c < CH_NOHOLE };
 				t->ncells = CH_CELLS;
 				t->ch_lat = calloc(CH_NR_OPS, sizeof(*t->ch_lat));
 				if (!t->ch_lat)
@@ -1623,6 +1652,7 @@ static void maps_report(struct cowork *cw, const struct cowork_desc *d, json_t *
 	for (k = 0; k < MV_NR_KINDS; k++)
 		json_object_set_new(kinds, maps_vkind_name(k), json_integer((json_int_t)vc[k]));
 	json_object_set_new(obj, "stable_vmas", json_integer((json_int_t)cw->nstable));
+	json_object_set_new(obj, "covered_ranges", json_integer((json_int_t)cw->ncovered));
 	json_object_set_new(obj, "snapshots", json_pack("{s:I, s:I}", "read", (json_int_t)snaps[0],
 							"procmap_query", (json_int_t)snaps[1]));
 	if (!cw->query_ok)
@@ -1642,9 +1672,9 @@ static void maps_report(struct cowork *cw, const struct cowork_desc *d, json_t *
 		json_object_set_new(obj, "torn_example", torn_ex);
 	if (f) {
 		fprintf(f, "    maps: %" PRIu64 " snapshots (%" PRIu64 " read, %" PRIu64 " PROCMAP_QUERY%s%s), %.1f/s, "
-			"%.0f lines each, %zu stable VMAs checked: %" PRIu64 " violations; torn (allowed) %" PRIu64 " read, %" PRIu64 " query\n",
+			"%.0f lines each, %zu stable VMAs + %zu hole-free ranges checked: %" PRIu64 " violations; torn (allowed) %" PRIu64 " read, %" PRIu64 " query\n",
 			ops, snaps[0], snaps[1], cw->query_ok ? "" : ": ", cw->query_ok ? "" : cw->query_why,
-			per_s(ops, win), ops ? (double)lines / ops : 0, cw->nstable, viol, torn[0], torn[1]);
+			per_s(ops, win), ops ? (double)lines / ops : 0, cw->nstable, cw->ncovered, viol, torn[0], torn[1]);
 		print_lat(f, "maps read", &lat[0]);
 		print_lat(f, "PROCMAP_QUERY walk", &lat[1]);
 	}
@@ -1830,6 +1860,8 @@ static void cowork_teardown(struct run *r)
 	free(cw->cells);
 	free(cw->stable);
 	free(cw->stable_what);
+	free(cw->covered);
+	free(cw->covered_what);
 	free(cw->guards);
 	free(cw->base_lat);
 	pthread_mutex_destroy(&cw->lock);

@@ -628,10 +628,13 @@ static void ui_main(struct worker *w)
 	set_rt(w->st.tid, UI_RT_PRIO, j->ui_sched, sizeof(j->ui_sched));
 	u.ss_fd = open_task_file(w->st.tid, "schedstat");
 	u.sched_fd = j->block_sum ? open_task_file(w->st.tid, "sched") : -1;
-	/* park at checkpoints like the movers: the ledger of the UI's slots stays still */
+	/*
+	 * Park at checkpoints like the movers, so the ledger of the UI's slots
+	 * stays still: count ourselves among the running parkers (and leave
+	 * that count ourselves below; w->parks stays false for the engine).
+	 */
 	pthread_mutex_lock(&r->gate_lock);
 	r->running++;
-	w->parks = true;
 	pthread_mutex_unlock(&r->gate_lock);
 	__atomic_store_n(&j->ui_tid, w->st.tid, __ATOMIC_RELEASE);
 
@@ -650,6 +653,10 @@ static void ui_main(struct worker *w)
 			break;
 		ui_frame(w, &u, next, &next, tb);
 	}
+	pthread_mutex_lock(&r->gate_lock);
+	r->running--;
+	pthread_cond_broadcast(&r->gate_cond);
+	pthread_mutex_unlock(&r->gate_lock);
 	if (u.ss_fd >= 0)
 		close(u.ss_fd);
 	if (u.sched_fd >= 0)
@@ -1006,6 +1013,14 @@ int jank_setup(struct run *r, char *why, size_t len)
 	probe_block_sum(j);
 	snprintf(j->sampler_status, sizeof(j->sampler_status), "not started");
 	if (o->trace[0]) {
+		/* fail now, not after the run, if the trace cannot be written */
+		int fd = open(o->trace, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			snprintf(why, len, "--trace: cannot write %s: %s", o->trace, strerror(errno));
+			return -errno;
+		}
+		close(fd);
 		j->trace = trace_new(r->nworkers, TRACE_EVENTS_PER_THREAD);
 		if (!j->trace) {
 			snprintf(why, len, "out of memory for the trace buffers");
@@ -1522,8 +1537,8 @@ static int check_fields(const json_t *obj, const struct rfield *fields, const ch
 		}
 		x = json_number_value(v);
 		if (x < fd->min || x > fd->max) {
-			snprintf(err, len, "%s: field '%s%s': %g is out of range %g..%g", file, where, fd->name,
-				 x, fd->min, fd->max);
+			snprintf(err, len, "%s: field '%s%s': %.15g is out of range %.15g..%.15g", file, where,
+				 fd->name, x, fd->min, fd->max);
 			return -EINVAL;
 		}
 		continue;
@@ -1562,7 +1577,10 @@ int jank_replay_load(struct opts *o, const char *path, char *err, size_t len)
 
 	root = json_load_file(path, 0, &jerr);
 	if (!root) {
-		snprintf(err, len, "%s: line %d: %s", path, jerr.line, jerr.text);
+		if (jerr.line > 0)
+			snprintf(err, len, "%s: line %d: %s", path, jerr.line, jerr.text);
+		else
+			snprintf(err, len, "%s", jerr.text);
 		return -EINVAL;
 	}
 	if (check_fields(root, top_fields, "", path, err, len))

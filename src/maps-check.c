@@ -14,6 +14,7 @@ static const char *const vkind_names[MV_NR_KINDS] = {
 	[MV_DUPLICATED] = "duplicated",
 	[MV_OVERLAP] = "overlap",
 	[MV_BACKWARDS] = "backwards",
+	[MV_GAP] = "gap",
 };
 
 const char *maps_vkind_name(enum maps_vkind k)
@@ -149,9 +150,44 @@ static void find_gap(const char *buf, size_t len, const struct maps_range *s,
 	}
 }
 
-uint64_t maps_check(const char *buf, size_t len, const struct maps_range *stable,
-		    size_t nstable, unsigned *seen, struct maps_result *res)
+/* mark the pages of covered range @c that line @l covers */
+static void cover(const struct maps_range *c, uint64_t *bits, const struct mline *l)
 {
+	uint64_t a = l->start > c->start ? l->start : c->start;
+	uint64_t b = l->end < c->end ? l->end : c->end;
+
+	for (; a < b; a += MAPS_PAGE)
+		*bits |= 1ULL << ((a - c->start) / MAPS_PAGE);
+}
+
+/* report each hole of covered range @c, naming the lines around it */
+static void report_gaps(const char *buf, size_t len, const struct maps_range *c, uint64_t bits,
+			struct maps_result *res)
+{
+	size_t pages = (size_t)((c->end - c->start) / MAPS_PAGE), p, q;
+
+	for (p = 0; p < pages; p = q) {
+		struct maps_range hole;
+		struct mline before = { 0 }, after = { 0 };
+
+		if (bits & (1ULL << p)) {
+			q = p + 1;
+			continue;
+		}
+		for (q = p; q < pages && !(bits & (1ULL << q)); q++)
+			;
+		hole = (struct maps_range){ c->start + p * MAPS_PAGE, c->start + q * MAPS_PAGE, c->what };
+		find_gap(buf, len, &hole, &before, &after);
+		add(res, MV_GAP, &hole, before.no ? &before : NULL, after.no ? &after : NULL);
+	}
+}
+
+uint64_t maps_check(const char *buf, size_t len, const struct maps_expect *e,
+		    struct maps_result *res)
+{
+	const struct maps_range *stable = e->stable, *cov = e->covered;
+	size_t nstable = e->nstable, ncov = e->ncovered;
+	unsigned *seen = e->seen;
 	struct mline prev = { .ok = false, .stable = -1 }, cur;
 	size_t pos = 0, i;
 	unsigned no = 0;
@@ -163,6 +199,8 @@ uint64_t maps_check(const char *buf, size_t len, const struct maps_range *stable
 	memset(res, 0, sizeof(*res));
 	if (nstable)
 		memset(seen, 0, nstable * sizeof(*seen));
+	if (ncov)
+		memset(e->cover, 0, ncov * sizeof(*e->cover));
 	while (next_line(buf, len, &pos, &cur)) {
 		cur.no = ++no;
 		cur.stable = -1;
@@ -175,6 +213,8 @@ uint64_t maps_check(const char *buf, size_t len, const struct maps_range *stable
 			continue;
 		}
 		before = res->violations;
+		for (i = first_above(cov, ncov, cur.start); i < ncov && cov[i].start < cur.end; i++)
+			cover(&cov[i], &e->cover[i], &cur);
 		/* every stable VMA this line touches */
 		for (i = first_above(stable, nstable, cur.start);
 		     i < nstable && stable[i].start < cur.end; i++) {
@@ -209,6 +249,13 @@ uint64_t maps_check(const char *buf, size_t len, const struct maps_range *stable
 		}
 		find_gap(buf, len, &stable[i], &before, &after);
 		add(res, MV_MISSING, &stable[i], before.no ? &before : NULL, after.no ? &after : NULL);
+	}
+	for (i = 0; i < ncov; i++) {
+		size_t pages = (size_t)((cov[i].end - cov[i].start) / MAPS_PAGE);
+		uint64_t all = pages >= 64 ? ~0ULL : (1ULL << pages) - 1;
+
+		if ((e->cover[i] & all) != all)
+			report_gaps(buf, len, &cov[i], e->cover[i], res);
 	}
 	return res->violations;
 }

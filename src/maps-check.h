@@ -14,6 +14,9 @@
  *  - no line goes back over it: a line starting below the end of a
  *    stable line shown before it (BACKWARDS);
  *  - every line parses and has start < end (PARSE).
+ * A covered range (one whose VMAs split and merge but which never has a
+ * hole: mprotect, MAP_FIXED replacement) must be covered by the lines,
+ * whatever their boundaries (GAP: seed 004's phantom gap).
  * Lines out of order between two unstable VMAs are counted as torn.
  */
 #ifndef MOVESTRESS_MAPS_CHECK_H
@@ -22,7 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A VMA that must appear exactly once as [start, end). Sorted, disjoint. */
+/*
+ * A VMA that must appear exactly once as [start, end), or a covered range
+ * (at most MAPS_COVER_PAGES pages).  Each list sorted, disjoint.
+ */
 struct maps_range {
 	uint64_t start, end;
 	const char *what;	/* "guard 3", "src vma 0", ... */
@@ -34,11 +40,14 @@ enum maps_vkind {
 	MV_DUPLICATED,		/* a stable VMA appears twice */
 	MV_OVERLAP,		/* a line covers part of a stable VMA */
 	MV_BACKWARDS,		/* a line starts below the end of a stable line before it */
+	MV_GAP,			/* part of a covered range is in no line: a phantom gap */
 	MV_NR_KINDS,
 };
 
 #define MAPS_MAX_DETAIL	8
 #define MAPS_LINE_MAX	120
+#define MAPS_COVER_PAGES 64
+#define MAPS_PAGE	4096ULL
 
 struct maps_violation {
 	enum maps_vkind kind;
@@ -60,13 +69,21 @@ struct maps_result {
 	char torn_example[2][MAPS_LINE_MAX];
 };
 
+struct maps_expect {
+	const struct maps_range *stable;	/* exactly once each */
+	size_t nstable;
+	const struct maps_range *covered;	/* no hole inside */
+	size_t ncovered;
+	unsigned *seen;				/* scratch: nstable entries */
+	uint64_t *cover;			/* scratch: ncovered page bitmaps */
+};
+
 /*
  * Check the snapshot @buf (@len bytes of /proc/PID/maps lines) against
- * the @nstable stable VMAs (sorted by start, disjoint).  @seen is scratch
- * space of @nstable entries.  Returns the number of violations.
+ * what @e says must be there.  Returns the number of violations.
  */
-uint64_t maps_check(const char *buf, size_t len, const struct maps_range *stable,
-		    size_t nstable, unsigned *seen, struct maps_result *res);
+uint64_t maps_check(const char *buf, size_t len, const struct maps_expect *e,
+		    struct maps_result *res);
 const char *maps_vkind_name(enum maps_vkind k);
 
 #endif

@@ -18,6 +18,7 @@
 #include "run.h"
 #include "side.h"
 #include "stamp.h"
+#include "sysstate.h"
 #include "status.h"
 #include "trials.h"
 
@@ -248,6 +249,16 @@ static void *worker_main(void *arg)
 	w->st.tid = (pid_t)syscall(SYS_gettid);
 	hist_init(&w->st.move_lat);
 	hist_init(&w->st.aux_lat);
+	if (w->parks && !w->idx && r->hang_page >= 0) {
+		/*
+		 * --inject=hang:PAGE, the watchdog's own test: read the
+		 * destination slot of a page still in the source.  Nothing
+		 * resolves the fault, so this thread blocks in the kernel.
+		 */
+		volatile const char *p = region_addr(&r->reg[REGION_DST], (size_t)r->hang_page);
+
+		(void)*p;
+	}
 	w->fn(w);
 	pthread_mutex_lock(&r->gate_lock);
 	if (w->parks)
@@ -364,8 +375,9 @@ static void *watchdog_main(void *arg)
 		__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
 		fprintf(stderr, "movestress: watchdog: no progress for %.1fs; thread stacks recorded\n",
 			(t - last_change) / 1e9);
-		/* give the threads 10 s to come back; a thread stuck in the kernel won't */
-		for (int i = 0; i < 100 && !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
+		/* give the threads time to come back; a thread stuck in the kernel won't */
+		for (uint64_t i = 0; i < 100 && i * 100000000ULL < r->o->hang_timeout_ns &&
+		     !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
 			nanosleep(&tick, NULL);
 		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
 			json_t *j = json_pack("{s:i, s:s, s:i, s:{s:{s:b, s:O}}}",
@@ -376,8 +388,10 @@ static void *watchdog_main(void *arg)
 			if (r->o->output[0])
 				write_json_file(r->o->output, j);
 			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
-			fprintf(stderr, "\nmovestress: threads stuck in the kernel; exiting with the hang code %d\n",
+			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with the hang code %d\n",
 				MS_EXIT_HANG);
+			/* swap, cgroups, sysctls: put back even though threads are stuck */
+			sysstate_restore_all();
 			_exit(MS_EXIT_HANG);
 		}
 		break;
@@ -435,6 +449,8 @@ static int inject(struct run *r, char *what, size_t len)
 
 	if (sscanf(r->o->inject, "%15[a-z]:%lu", kind, &page) != 2)
 		return -EINVAL;
+	if (!strcmp(kind, "hang"))
+		return 0;
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
 	if (!kinds[k] || page >= r->npages || r->where[page] == REGION_NONE)
@@ -461,7 +477,7 @@ static int inject(struct run *r, char *what, size_t len)
 
 int inject_validate(const char *spec, char *err, size_t len)
 {
-	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", NULL };
+	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", "hang", NULL };
 	char kind[16];
 	unsigned long page;
 	char tail;
@@ -470,13 +486,13 @@ int inject_validate(const char *spec, char *err, size_t len)
 	if (!spec[0])
 		return 0;
 	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) != 2) {
-		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose", spec);
+		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose|hang", spec);
 		return -EINVAL;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
 	if (!kinds[k]) {
-		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose", kind);
+		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose|hang", kind);
 		return -EINVAL;
 	}
 	return 0;
@@ -666,6 +682,7 @@ int run_main(struct opts *o, json_t **result_out)
 	int ret, taint_err;
 
 	r->mode = mode_find(o->mode);
+	r->hang_page = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
 	if (inject_validate(o->inject, why, sizeof(why))) {
@@ -775,6 +792,17 @@ int run_main(struct opts *o, json_t **result_out)
 		if (ret) {
 			printf("skipped: mode %s: %s\n", o->mode, why);
 			ret = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+			goto out_teardown;
+		}
+	}
+
+	if (!strncmp(o->inject, "hang:", 5)) {
+		r->hang_page = atol(o->inject + 5);
+		if (r->hang_page >= (long)r->npages || r->where[r->hang_page] != REGION_SRC ||
+		    r->mode->handler) {
+			fprintf(stderr, "movestress: --inject=hang: page must be a populated page (< %zu) and the mode must have no fault handler\n",
+				r->npages);
+			ret = MS_EXIT_USAGE;
 			goto out_teardown;
 		}
 	}

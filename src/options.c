@@ -74,7 +74,7 @@ const struct opt_desc opt_table[] = {
 	{ "pfn-check", OPT_BOOL, OFF(pfn_check), "1", 0, 1, NULL, NULL,
 	  "oracle checks via /proc/self/pagemap that a moved page kept its frame (root, no reclaim/THP)", "health" },
 	{ "inject", OPT_STR, OFF(inject), NULL, 0, 0, NULL, "KIND:PAGE",
-	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE)", "health" },
+	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE), or hang:PAGE to block mover/0 in a fault", "health" },
 	{ "reclaim", OPT_LIST, OFF(reclaim), "none", 0, 0, pressure_names, "NAME[,NAME]",
 	  "rmap/reclaim pressure backends run beside the movers", "pressure" },
 	{ "swap", OPT_ENUM, OFF(swap), "auto", 0, 0, swap_names, "KIND",

@@ -123,6 +123,7 @@ struct run {
 	int joined;
 	int hung;			/* watchdog fired */
 	json_t *hang_info;
+	long hang_page;			/* --inject=hang:PAGE, else -1 */
 	uint64_t checkpoint_violations;
 	pthread_barrier_t barrier;	/* contended mode phases */
 

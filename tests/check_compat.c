@@ -6,7 +6,7 @@
  * out here on purpose rather than taken from any header.
  */
 #include "config.h"
-#include <check.h>
+#include "check_main.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include "uffd-compat.h"
@@ -42,20 +42,4 @@ START_TEST(test_ioctl_number)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("compat");
-	TCase *tc = tcase_create("uapi");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_struct);
-	tcase_add_test(tc, test_ioctl_number);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("compat", test_values, test_struct, test_ioctl_number)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The result JSON: written, parsed back, checked field by field. */
 #include "config.h"
-#include <check.h>
+#include "check_main.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,20 +97,4 @@ START_TEST(test_errno_names)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, test_stats_roundtrip);
-	tcase_add_test(tc, test_write_file);
-	tcase_add_test(tc, test_errno_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("json", test_stats_roundtrip, test_write_file, test_errno_names)

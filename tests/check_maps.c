@@ -2,7 +2,8 @@
 /*
  * check_maps.c - the /proc/self/maps snapshot checker on crafted snapshots:
  * a missing (phantom gap), a duplicated and an overlapping stable VMA must
- * each be caught; torn lines of changing VMAs must not be.
+ * each be caught, and a hole in a range that is always mapped; torn lines
+ * of changing VMAs must not be.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@ static const struct maps_range stable[] = {
 };
 #define NSTABLE (sizeof(stable) / sizeof(stable[0]))
 
+/* a churned cell between the guards: its VMAs split and merge, it never has a hole */
+static const struct maps_range covered[] = {
+	{ 0x7f0000002000, 0x7f0000006000, "cell 0" },
+};
+
 static const char clean[] =
 	"55d0c0000000-55d0c0021000 r--p 00000000 08:01 123 /usr/bin/movestress\n"
 	"7f0000001000-7f0000002000 r--s 00000000 00:01 77 /memfd:movestress-guard (deleted)\n"
@@ -31,8 +37,10 @@ static const char clean[] =
 static uint64_t run(const char *snap, struct maps_result *res)
 {
 	unsigned seen[NSTABLE];
+	uint64_t cover[1];
+	struct maps_expect e = { stable, NSTABLE, covered, 1, seen, cover };
 
-	return maps_check(snap, strlen(snap), stable, NSTABLE, seen, res);
+	return maps_check(snap, strlen(snap), &e, res);
 }
 
 /* replace the first occurrence of @from in @s by @to (same text otherwise) */
@@ -154,17 +162,36 @@ START_TEST(test_torn_allowed)
 }
 END_TEST
 
+/* seed 004: the reader saw the cell's VMA after it shrank, not the new VMA below it */
+START_TEST(test_gap)
+{
+	char *s = edit(clean, "7f0000004000-7f0000006000 r--p", "7f0000005000-7f0000006000 r--p");
+	struct maps_result res;
+
+	ck_assert_uint_eq(run(s, &res), 1);
+	ck_assert_uint_eq(res.count[MV_GAP], 1);
+	ck_assert_str_eq(res.detail[0].what, "cell 0");
+	ck_assert_uint_eq(res.detail[0].start, 0x7f0000004000);
+	ck_assert_uint_eq(res.detail[0].end, 0x7f0000005000);
+	ck_assert_uint_eq(res.detail[0].line, 3);
+	ck_assert_uint_eq(res.detail[0].other_line, 4);
+	free(s);
+}
+END_TEST
+
 START_TEST(test_garbage)
 {
 	char *s = edit(clean, "7f0000002000-7f0000004000 rw-p", "7f000000200x-7f0000004000 rw-p");
 	struct maps_result res;
 	char *t;
 
-	ck_assert_uint_eq(run(s, &res), 1);
+	/* and the range that line should have covered is a gap */
+	ck_assert_uint_eq(run(s, &res), 2);
 	ck_assert_uint_eq(res.count[MV_PARSE], 1);
+	ck_assert_uint_eq(res.count[MV_GAP], 1);
 	free(s);
 	t = edit(clean, "7f0000002000-7f0000004000", "7f0000004000-7f0000002000");
-	ck_assert_uint_eq(run(t, &res), 1);
+	ck_assert_uint_eq(run(t, &res), 2);
 	ck_assert_uint_eq(res.count[MV_PARSE], 1);
 	free(t);
 }
@@ -174,9 +201,12 @@ START_TEST(test_empty)
 {
 	struct maps_result res;
 
-	ck_assert_uint_eq(run("", &res), NSTABLE);
+	struct maps_expect none = { 0 };
+
+	ck_assert_uint_eq(run("", &res), NSTABLE + 1);
 	ck_assert_uint_eq(res.count[MV_MISSING], NSTABLE);
-	ck_assert_uint_eq(maps_check("", 0, NULL, 0, NULL, &res), 0);
+	ck_assert_uint_eq(res.count[MV_GAP], 1);
+	ck_assert_uint_eq(maps_check("", 0, &none, &res), 0);
 }
 END_TEST
 
@@ -192,6 +222,7 @@ static Suite *maps_suite(void)
 	tcase_add_test(tc, test_split_stable);
 	tcase_add_test(tc, test_backwards);
 	tcase_add_test(tc, test_torn_allowed);
+	tcase_add_test(tc, test_gap);
 	tcase_add_test(tc, test_garbage);
 	tcase_add_test(tc, test_empty);
 	suite_add_tcase(s, tc);

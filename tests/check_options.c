@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Option parsing: units, limits, and the one-line errors for bad input. */
 #include "config.h"
-#include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,23 +153,4 @@ START_TEST(test_suggest)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("options");
-	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_units);
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_bad_input);
-	tcase_add_test(tc, test_json_echo);
-	tcase_add_test(tc, test_suggest);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("options", test_defaults, test_units, test_values, test_bad_input, test_json_echo, test_suggest)

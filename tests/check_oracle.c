@@ -6,7 +6,7 @@
  * /proc/self/pagemap exactly as in a real run.
  */
 #include "config.h"
-#include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -197,26 +197,4 @@ START_TEST(test_stamp)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("oracle");
-	TCase *tc = tcase_create("ledger");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, test_clean);
-	tcase_add_test(tc, test_lost);
-	tcase_add_test(tc, test_duplicated);
-	tcase_add_test(tc, test_corrupt);
-	tcase_add_test(tc, test_zeroed);
-	tcase_add_test(tc, test_stale);
-	tcase_add_test(tc, test_misplaced);
-	tcase_add_test(tc, test_holes_and_json);
-	tcase_add_test(tc, test_stamp);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("oracle", test_clean, test_lost, test_duplicated, test_corrupt, test_zeroed, test_stale, test_misplaced, test_holes_and_json, test_stamp)

@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The watchdog: mover/0 blocks in a userfaultfd fault nobody resolves
+# (--inject=hang:PAGE); the run must end with the hang code (4), naming
+# the stuck thread and its kernel stack or wchan, instead of hanging.
+. "${srcdir:-.}/tests/kt-lib.sh"
+require_move
+timeout 60 "$MOVESTRESS" run --mode=partitioned --movers=1 --size=8M --runtime=60s \
+	--hang-timeout=2s --inject=hang:5 --output "$TMP/hang.json" > "$TMP/out" 2>&1
+rc=$?
+[ $rc -eq 4 ] || { cat "$TMP/out"; fail "exit $rc, expected 4 (hang)"; }
+grep -q "watchdog: no progress" "$TMP/out" || fail "no watchdog message"
+grep -q '"verdict": "hang"' "$TMP/hang.json" || fail "JSON verdict is not hang"
+grep -q '"thread": "mover/0"' "$TMP/hang.json" || fail "stuck thread not named"
+grep -q 'handle_userfault' "$TMP/hang.json" || fail "no handle_userfault in the stack/wchan"
+echo "ok: watchdog caught the hang: $(grep -m1 wchan "$TMP/hang.json")"
