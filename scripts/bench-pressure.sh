@@ -28,6 +28,7 @@ for b in $BACKENDS; do
 	echo "$?" > "$OUT/$b.rc"
 done
 
+# shellcheck disable=SC2086
 python3 - "$OUT" $BACKENDS <<'EOF'
 import json, os, sys
 out, backends = sys.argv[1], sys.argv[2:]

@@ -118,8 +118,9 @@ while IFS="$tab" read -r name args; do
 	reason=
 	[ $rc -eq 137 ] && reason="killed after ${CELL_TIMEOUT}s in the guest"
 	printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$secs" "$reason" >> /results/status
+	# the verdict lines, inside the cell's console segment
+	tail -n 3 "/results/$name.log"
 	mark "end $name rc=$rc secs=$secs"
-	tail -n 5 "/results/$name.log"
 	flush_results
 done < /plan
 

@@ -2,6 +2,7 @@
 /* Subcommands: a table of verbs, each a function taking the parsed options. */
 #include "config.h"
 #include "cli.h"
+#include "cowork.h"
 #include "bench.h"
 #include "compare.h"
 #include "manpage.h"
@@ -62,6 +63,8 @@ static const struct scenario quick_matrix[] = {
 	{ "contended", "--mode=contended --movers=2 --size=8M --runtime=3s" },
 	{ "fault", "--mode=fault --movers=2 --handlers=1 --size=8M --runtime=3s" },
 	{ "thp", "--mode=thp --movers=2 --size=16M --runtime=3s" },
+	{ "partitioned-memcg", "--mode=partitioned --movers=2 --size=16M --runtime=4s --reclaim=memcg --swap=auto" },
+	{ "swapped", "--mode=swapped --movers=2 --size=8M --runtime=3s --swap=auto" },
 	{ NULL, NULL },
 };
 
@@ -82,14 +85,30 @@ static void print_matrix(const char *name)
 			       *m, *b, *m, *b);
 }
 
+/* one group of `movestress list`: name, supported, help, and why not */
+static void print_entries(const char *title, json_t *arr)
+{
+	json_t *e;
+	size_t i;
+
+	printf("%s:\n", title);
+	json_array_foreach(arr, i, e) {
+		bool ok = json_is_true(json_object_get(e, "supported"));
+
+		printf("  %-16s %-4s %s\n", json_string_value(json_object_get(e, "name")), ok ? "yes" : "no",
+		       json_string_value(json_object_get(e, "help")));
+		if (!ok)
+			printf("                   skipped: %s\n", json_string_value(json_object_get(e, "reason")));
+	}
+}
+
 static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 {
 	const struct mode_desc *m;
-	json_t *j, *modes, *e, *b;
+	json_t *j, *modes;
 	uint64_t features = 0;
 	char uwhy[256] = "", why[256], policy[64];
 	bool has_move;
-	size_t i;
 
 	(void)argc;
 	(void)argv;
@@ -114,30 +133,17 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 						       "help", m->help, "supported", !why[0], "reason", why));
 	}
 	env_rmap_policy(policy, sizeof(policy));
-	j = json_pack("{s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
-		      "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
+	j = json_pack("{s:o, s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
+		      "with", cowork_list(), "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
 	if (o->json) {
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
 		return MS_EXIT_PASS;
 	}
-	printf("modes:\n");
-	json_array_foreach(modes, i, e)
-		printf("  %-12s %-4s %s%s%s\n", json_string_value(json_object_get(e, "name")),
-		       json_is_true(json_object_get(e, "supported")) ? "yes" : "no",
-		       json_string_value(json_object_get(e, "help")),
-		       json_is_true(json_object_get(e, "supported")) ? "" : "\n               skipped: ",
-		       json_is_true(json_object_get(e, "supported")) ? "" :
-		       json_string_value(json_object_get(e, "reason")));
-	printf("reclaim backends:\n");
-	json_array_foreach(json_object_get(j, "reclaim"), i, b)
-		printf("  %-12s %-4s %s%s%s\n", json_string_value(json_object_get(b, "name")),
-		       json_is_true(json_object_get(b, "supported")) ? "yes" : "no",
-		       json_string_value(json_object_get(b, "help")),
-		       json_is_true(json_object_get(b, "supported")) ? "" : "\n               skipped: ",
-		       json_is_true(json_object_get(b, "supported")) ? "" :
-		       json_string_value(json_object_get(b, "reason")));
+	print_entries("modes", modes);
+	print_entries("reclaim backends (--reclaim)", json_object_get(j, "reclaim"));
+	print_entries("co-workloads (--with)", json_object_get(j, "with"));
 	printf("rmap policy in force: %s%s\n", policy,
 	       strcmp(policy, "unpatched") ? "" : " (no kernel-patches/6.12 series: today's anon_vma locking)");
 	json_decref(j);
@@ -177,7 +183,7 @@ static const struct verb verbs[] = {
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify },
-	{ "compare", "A.json B.json... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test", cmd_compare },
+	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test", cmd_compare },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man },
 	{ NULL },
 };

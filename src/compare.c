@@ -500,6 +500,17 @@ static void note_differences(struct cmp *c)
 		}
 		json_array_append_new(c->notes, json_string(buf));
 	}
+	for (i = 0; i < c->nruns; i++)
+		for (n = 0; n < c->run[i].ntrials; n++) {
+			const char *v = json_string_value(json_object_get(c->run[i].trial[n], "verdict"));
+
+			if (!v || !strcmp(v, "pass"))
+				continue;
+			snprintf(buf, sizeof(buf), "%s: trial %zu of %zu has verdict '%s' (exit %lld): its numbers are in the table",
+				 c->run[i].label, n + 1, c->run[i].ntrials, v,
+				 (long long)json_integer_value(json_object_get(c->run[i].trial[n], "exit_code")));
+			json_array_append_new(c->notes, json_string(buf));
+		}
 	for (i = 1; i < c->nruns; i++) {
 		const char *p0 = json_string_value(json_path(c->run[0].root, "kernel/rmap_policy"));
 		const char *p1 = json_string_value(json_path(c->run[i].root, "kernel/rmap_policy"));
@@ -515,6 +526,25 @@ static void note_differences(struct cmp *c)
 	}
 }
 
+/*
+ * Lock statistics list only the lock types that saw contention: where the
+ * trial has the locks block but not this lock type, the count is 0.
+ */
+static bool absent_is_zero(json_t *trial, const char *path)
+{
+	const char *l = strstr(path, "/locks"), *end;
+	char prefix[160];
+
+	if (!l)
+		return false;
+	end = strchr(l + 1, '/');
+	if (!end || (size_t)(end - path) >= sizeof(prefix))
+		return false;
+	memcpy(prefix, path, end - path);
+	prefix[end - path] = '\0';
+	return json_is_object(json_path(trial, prefix));
+}
+
 static void cell_stats(const struct cmp_run *run, const char *path, struct cmp_cell *cell)
 {
 	double s = 0, s2 = 0, v;
@@ -524,9 +554,9 @@ static void cell_stats(const struct cmp_run *run, const char *path, struct cmp_c
 	memset(cell, 0, sizeof(*cell));
 	for (i = 0; i < run->ntrials; i++) {
 		j = json_path(run->trial[i], path);
-		if (!json_is_number(j))
+		if (!json_is_number(j) && !(!j && absent_is_zero(run->trial[i], path)))
 			continue;
-		v = json_number_value(j);
+		v = j ? json_number_value(j) : 0;
 		s += v;
 		s2 += v * v;
 		cell->n++;
@@ -587,15 +617,16 @@ int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len)
 			return -EINVAL;
 		}
 	}
-	/* rows: the union over every run's first trial */
-	for (i = 0; i < c->nruns; i++) {
-		ret = walk(c, json_path(c->run[i].trial[0], "results/0"), "results/0", "");
-		ret = ret ?: walk_counters(c, c->run[i].trial[0]);
-		if (ret) {
-			snprintf(err, len, "compare: out of memory");
-			return ret;
+	/* rows: the union over every trial of every run */
+	for (i = 0; i < c->nruns; i++)
+		for (k = 0; k < c->run[i].ntrials; k++) {
+			ret = walk(c, json_path(c->run[i].trial[k], "results/0"), "results/0", "");
+			ret = ret ?: walk_counters(c, c->run[i].trial[k]);
+			if (ret) {
+				snprintf(err, len, "compare: out of memory");
+				return ret;
+			}
 		}
-	}
 	/* cells; rows that a run lacks are left out and named */
 	for (i = nk = 0; i < c->nrows; i++) {
 		struct cmp_row *r = &c->rows[i];

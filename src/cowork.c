@@ -377,8 +377,14 @@ static bool movers_gone(struct cw_thread *t)
 
 static int dontneed_supported(const struct run *r, char *why, size_t len)
 {
-	const struct opts *o = r->o;
-	size_t want = (size_t)o->with_threads * DN_SLICE, vp = r->reg[0].vma_pages;
+	const struct opts *o;
+	size_t want, vp;
+
+	if (!r)		/* `movestress list`: the rest depends on the run's options */
+		return 0;
+	o = r->o;
+	want = (size_t)o->with_threads * DN_SLICE;
+	vp = r->reg[0].vma_pages;
 
 	if (r->mode->shared_slots) {
 		snprintf(why, len, "mode %s: every mover works on every slot, none can be given to dontneed",
@@ -527,15 +533,26 @@ out:
 
 /* ---- process_madvise ---- */
 
+/* the advice; pm_adv_names[] holds their names (--pmadv-advice) */
 static const struct {
-	const char *name;
 	int advice;
 	bool own;			/* on its own VMA (else on the regions' pages) */
 } pm_adv[PM_NR_ADV] = {
-	[PM_COLD] = { "cold", MADV_COLD, false },
-	[PM_PAGEOUT] = { "pageout", MADV_PAGEOUT, false },
-	[PM_DONTNEED] = { "dontneed", MADV_DONTNEED, true },
+	[PM_COLD] = { MADV_COLD, false },
+	[PM_PAGEOUT] = { MADV_PAGEOUT, false },
+	[PM_DONTNEED] = { MADV_DONTNEED, true },
 };
+
+static const char *const pm_adv_names[PM_NR_ADV + 1] = {
+	[PM_COLD] = "cold", [PM_PAGEOUT] = "pageout", [PM_DONTNEED] = "dontneed", [PM_NR_ADV] = NULL,
+};
+
+const char *const *cowork_pmadv_advice_names(void)
+{
+	return pm_adv_names;
+}
+
+static bool listed(const char *list, const char *name);
 
 static long sys_pidfd_open(pid_t pid)
 {
@@ -627,7 +644,7 @@ static void pm_arm_run(struct cw_thread *t, int pidfd, unsigned a, unsigned arm,
 			if (errno != EAGAIN && errno != EINTR)
 				record_fail(t, "%s %s of %zu ranges at %p: %s",
 					    arm == PM_ARM_MADVISE ? "madvise" : "process_madvise",
-					    pm_adv[a].name, k, iov[i].iov_base, strerror(errno));
+					    pm_adv_names[a], k, iov[i].iov_base, strerror(errno));
 			continue;
 		}
 		pa->bytes += (uint64_t)ret;
@@ -653,11 +670,16 @@ static void *pmadv_main(void *arg)
 	for (a = 0; a < PM_NR_ADV; a++) {
 		struct iovec one = { t->own->addr, MS_PAGE_SIZE };
 
+		if (!listed(cw->r->o->pmadv_advice, pm_adv_names[a])) {
+			snprintf(t->adv_why[a], sizeof(t->adv_why[a]), "not selected (--pmadv-advice=%s)",
+				 cw->r->o->pmadv_advice);
+			continue;
+		}
 		touch_pages(t->own->addr, 1, 1);
 		t->adv_ok[a] = sys_process_madvise((int)pidfd, &one, 1, pm_adv[a].advice) == MS_PAGE_SIZE;
 		if (!t->adv_ok[a])
 			snprintf(t->adv_why[a], sizeof(t->adv_why[a]), "process_madvise(%s) on itself: %s",
-				 pm_adv[a].name, strerror(errno));
+				 pm_adv_names[a], strerror(errno));
 	}
 	if (!wait_go(t))
 		goto out;
@@ -1334,7 +1356,7 @@ static int cowork_start(struct run *r)
 	 * their rmap and puts them back, but if swap is (or becomes) active it
 	 * swaps them out and in, and a frame then changes legitimately.
 	 */
-	if (cw->on[CW_PMADV] && r->pfn_checkable) {
+	if (cw->on[CW_PMADV] && r->pfn_checkable && listed(r->o->pmadv_advice, "pageout")) {
 		r->pfn_checkable = false;
 		if ((f = fopen("/proc/swaps", "re"))) {
 			for (; fgets(line, sizeof(line), f); n++)
@@ -1416,11 +1438,12 @@ static json_t *threads_json(struct cowork *cw, const struct cowork_desc *d, uint
 
 	for (i = 0; i < cw->nthreads; i++) {
 		const struct cw_thread *t = &cw->t[i];
-		json_t *fails = json_array();
+		json_t *fails;
 		unsigned k;
 
 		if (t->d != d)
 			continue;
+		fails = json_array();
 		for (k = 0; k < t->nfail; k++)
 			json_array_append_new(fails, json_string(t->fail[k]));
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:f, s:I, s:o}", "name", t->name,
@@ -1546,16 +1569,16 @@ static void pmadv_report(struct cowork *cw, const struct cowork_desc *d, json_t 
 		}
 		if (why && !m[PM_ARM_SINGLE].calls) {
 			json_decref(arms);
-			json_object_set_new(advs, pm_adv[a].name, json_pack("{s:s}", "skipped", why));
+			json_object_set_new(advs, pm_adv_names[a], json_pack("{s:s}", "skipped", why));
 			if (f)
-				fprintf(f, "    process_madvise %s: skipped: %s\n", pm_adv[a].name, why);
+				fprintf(f, "    process_madvise %s: skipped: %s\n", pm_adv_names[a], why);
 			continue;
 		}
 		single = m[PM_ARM_SINGLE].ranges ? (double)m[PM_ARM_SINGLE].ns / m[PM_ARM_SINGLE].ranges : 0;
 		plain = m[PM_ARM_MADVISE].ranges ? (double)m[PM_ARM_MADVISE].ns / m[PM_ARM_MADVISE].ranges : 0;
 		if (f)
 			fprintf(f, "    process_madvise %s (%s, 4KiB ranges): madvise %.0f ns/range, vlen=1 %.0f ns/range",
-				pm_adv[a].name, pm_adv[a].own ? "own VMA" : "region pages", plain, single);
+				pm_adv_names[a], pm_adv[a].own ? "own VMA" : "region pages", plain, single);
 		for (k = 0; k < narms; k++) {
 			double per = m[k].ranges ? (double)m[k].ns / m[k].ranges : 0;
 			unsigned vlen = k < PM_ARM_BATCH ? 1 : cw->batch[k - PM_ARM_BATCH];
@@ -1593,7 +1616,7 @@ static void pmadv_report(struct cowork *cw, const struct cowork_desc *d, json_t 
 			fputc('\n', f);
 		adv = json_pack("{s:s, s:o}", "target", pm_adv[a].own ? "own VMA" : "region pages (src/dst)",
 				"arms", arms);
-		json_object_set_new(advs, pm_adv[a].name, adv);
+		json_object_set_new(advs, pm_adv_names[a], adv);
 	}
 	json_object_set_new(obj, "advice", advs);
 	json_object_set_new(obj, "calls", json_integer((json_int_t)total_calls));
@@ -1670,6 +1693,11 @@ static void maps_report(struct cowork *cw, const struct cowork_desc *d, json_t *
 		"out-of-order lines between VMAs that were changing while read (allowed tearing)"));
 	if (torn_ex)
 		json_object_set_new(obj, "torn_example", torn_ex);
+	if (!ops && win) {
+		json_object_set_new(obj, "warning", json_string("no snapshot completed: the readers were starved, nothing was checked"));
+		if (f)
+			fprintf(f, "    maps: WARNING: no snapshot completed in %.2fs: nothing was checked\n", win / 1e9);
+	}
 	if (f) {
 		fprintf(f, "    maps: %" PRIu64 " snapshots (%" PRIu64 " read, %" PRIu64 " PROCMAP_QUERY%s%s), %.1f/s, "
 			"%.0f lines each, %zu stable VMAs + %zu hole-free ranges checked: %" PRIu64 " violations; torn (allowed) %" PRIu64 " read, %" PRIu64 " query\n",
@@ -1875,9 +1903,15 @@ json_t *cowork_list(void)
 	json_t *arr = json_array();
 	size_t d;
 
-	for (d = 0; d < NDESC; d++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name", cowork_table[d].name,
-						     "thread", cowork_table[d].kind, "help", cowork_table[d].help));
+	char why[256];
+
+	for (d = 0; d < NDESC; d++) {
+		why[0] = '\0';
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:s}", "name", cowork_table[d].name,
+						     "thread", cowork_table[d].kind, "help", cowork_table[d].help,
+						     "supported", !cowork_table[d].supported(NULL, why, sizeof(why)),
+						     "reason", why));
+	}
 	return arr;
 }
 

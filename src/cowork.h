@@ -17,6 +17,8 @@ extern const struct side_ops cowork_side;
 
 /* the names --with accepts (NULL-terminated) */
 const char *const *cowork_names(void);
+/* the advice --pmadv-advice accepts (NULL-terminated) */
+const char *const *cowork_pmadv_advice_names(void);
 /* `movestress list`: one JSON object per co-workload {name, help, supported, reason} */
 json_t *cowork_list(void);
 

@@ -57,6 +57,7 @@
 #define SAMPLE_PERIOD_NS	1000000ULL
 #define COUNTER_PERIOD_NS	100000000ULL
 #define TRACE_EVENTS_PER_THREAD	65536
+#define TRACE_OTHER_THREADS	16	/* buffers for threads that are not workers (reclaim) */
 #define MAX_FRAMES		(1u << 20)
 #define MAX_EPISODES		(1u << 16)
 #define MAX_WCHAN		64
@@ -102,11 +103,12 @@ struct jank {
 	unsigned nbursts;
 	char bursts_note[160];
 	struct trace *trace;
+	unsigned trace_next_buf;	/* atomic: next free buffer for jank_trace_register() */
 	int marker_fd;
 	bool marker_mounted;
 	char marker_path[64];
 	char marker_status[256];
-	char d_source[320];
+	char d_source[512];
 	bool block_sum;
 	bool schedstats_changed;
 	char schedstats_old[16];
@@ -125,8 +127,8 @@ struct jank {
 	uint64_t pauses;
 	uint64_t work_sink;
 	/* owned by sampler/0 */
-	char wchan[MAX_WCHAN][48];
-	char wchan_label[MAX_WCHAN][56];
+	char wchan[MAX_WCHAN][72];
+	char wchan_label[MAX_WCHAN][80];
 	uint64_t wchan_samples[MAX_WCHAN];
 	unsigned nwchan;
 	struct jank_episode *eps;
@@ -271,6 +273,20 @@ static void mark_b(struct jank *j, const char *name)
 static void mark_e(struct jank *j)
 {
 	trace_marker_end(j->marker_fd, j->pid);
+}
+
+struct trace_buf *jank_trace_register(struct run *r, const char *thread_name, pid_t tid)
+{
+	struct jank *j;
+	unsigned i;
+
+	if (!r || !r->mode || r->mode->setup != jank_setup || !(j = jank_of(r)) || !j->trace)
+		return NULL;
+	i = __atomic_fetch_add(&j->trace_next_buf, 1, __ATOMIC_RELAXED);
+	if (i >= j->trace->nbufs)
+		return NULL;
+	trace_buf_init(&j->trace->bufs[i], thread_name, tid);
+	return &j->trace->bufs[i];
 }
 
 /* ---- GC movers ---- */
@@ -627,6 +643,9 @@ static void ui_main(struct worker *w)
 	__atomic_store_n(&j->ui_started, 1, __ATOMIC_SEQ_CST);
 	set_rt(w->st.tid, UI_RT_PRIO, j->ui_sched, sizeof(j->ui_sched));
 	u.ss_fd = open_task_file(w->st.tid, "schedstat");
+	if (u.ss_fd < 0 && !j->block_sum)
+		snprintf(j->d_source + strlen(j->d_source), sizeof(j->d_source) - strlen(j->d_source),
+			 "; schedstat unavailable (%s): the D time includes run-queue waits", strerror(errno));
 	u.sched_fd = j->block_sum ? open_task_file(w->st.tid, "sched") : -1;
 	/*
 	 * Park at checkpoints like the movers, so the ledger of the UI's slots
@@ -726,10 +745,10 @@ static void handler_main(struct worker *w)
 /* @who: NULL for the UI thread itself, else the thread it waits for */
 static unsigned wchan_intern(struct jank *j, const char *who, const char *name)
 {
-	char full[48];
+	char full[72];
 	unsigned i;
 
-	snprintf(full, sizeof(full), "%s%s%.32s", who ? who : "", who ? " in " : "", name);
+	snprintf(full, sizeof(full), "%s%s%.60s", who ? who : "", who ? " in " : "", name);
 	for (i = 0; i < j->nwchan; i++)
 		if (!strcmp(j->wchan[i], full))
 			return i;
@@ -737,7 +756,7 @@ static unsigned wchan_intern(struct jank *j, const char *who, const char *name)
 		return MAX_WCHAN - 1;	/* the last slot collects the rest */
 	if (j->nwchan == MAX_WCHAN - 1)
 		snprintf(full, sizeof(full), "other");
-	snprintf(j->wchan[j->nwchan], sizeof(j->wchan[0]), "%s", full);
+	snprintf(j->wchan[j->nwchan], sizeof(j->wchan[0]), "%.71s", full);
 	snprintf(j->wchan_label[j->nwchan], sizeof(j->wchan_label[0]), "D: %s", full);
 	return j->nwchan++;
 }
@@ -768,9 +787,16 @@ static char task_state(int fd)
 	return p[2];
 }
 
-static void task_wchan(int fd, char *buf, size_t len)
+/*
+ * Where a task in D waits: its wchan, the first function outside the
+ * scheduler and the __sched lock primitives (the kernel's stack trace of a
+ * sleeping task skips the same frames, so /proc/.../stack adds nothing
+ * here).  move_pages_ptes means a sleeping lock it takes itself: the
+ * anon_vma rwsem; a folio lock wait shows as folio_wait_bit_common.
+ */
+static void task_wait(int wchan_fd, char *buf, size_t len)
 {
-	if (pread_str(fd, buf, len) <= 0 || !buf[0] || !strcmp(buf, "0"))
+	if (pread_str(wchan_fd, buf, len) <= 0 || !buf[0] || !strcmp(buf, "0"))
 		snprintf(buf, len, "?");
 }
 
@@ -811,8 +837,8 @@ static void sampler_main(struct worker *w)
 		goto out;
 	}
 	snprintf(j->sampler_status, sizeof(j->sampler_status), "%s",
-		 wchan_fd >= 0 ? "every 1 ms: /proc/self/task/TID/{stat,wchan} of ui/0, and of handler/0 "
-				 "while ui/0 waits in a userfault" :
+		 wchan_fd >= 0 ? "every 1 ms: /proc/self/task/TID/{stat,wchan} of ui/0, and of "
+				 "handler/0 while ui/0 waits in a userfault" :
 				 "every 1 ms: /proc/self/task/TID/stat of ui/0 (wchan unavailable)");
 	next = cnext = now_ns();
 	while (!run_stopped(r)) {
@@ -827,13 +853,14 @@ static void sampler_main(struct worker *w)
 			continue;
 		j->samples++;
 		wi = -1;
-		task_wchan(wchan_fd, wchan, sizeof(wchan));
 		if (st == 'D') {
 			j->d_samples++;
+			task_wait(wchan_fd, wchan, sizeof(wchan));
 			wi = (int)wchan_intern(j, NULL, wchan);
-		} else if (!strcmp(wchan, "handle_userfault") && task_state(hstat_fd) == 'D') {
+		} else if (pread_str(wchan_fd, wchan, sizeof(wchan)) > 0 && !strcmp(wchan, "handle_userfault") &&
+			   task_state(hstat_fd) == 'D') {
 			j->handler_d_samples++;
-			task_wchan(hwchan_fd, wchan, sizeof(wchan));
+			task_wait(hwchan_fd, wchan, sizeof(wchan));
 			wi = (int)wchan_intern(j, "handler/0", wchan);
 		}
 		if (wi >= 0)
@@ -1021,7 +1048,8 @@ int jank_setup(struct run *r, char *why, size_t len)
 			return -errno;
 		}
 		close(fd);
-		j->trace = trace_new(r->nworkers, TRACE_EVENTS_PER_THREAD);
+		j->trace = trace_new(r->nworkers + TRACE_OTHER_THREADS, TRACE_EVENTS_PER_THREAD);
+		j->trace_next_buf = r->nworkers;
 		if (!j->trace) {
 			snprintf(why, len, "out of memory for the trace buffers");
 			return -ENOMEM;
@@ -1179,9 +1207,10 @@ void jank_report(struct run *r, json_t *mode_result, FILE *f)
 		"gc_threads", (int)r->nmovers, "hogs", (int)o->hogs,
 		"ui_slots", (json_int_t)(j->ui_hi - j->ui_lo), "gc_slots", (json_int_t)j->ui_lo,
 		"d_state_source", j->d_source,
-		"lock_events", "unavailable: per-frame lock attribution from contention events is not wired "
-			       "(the pressure block reports contention for the whole run); the wait is the "
-			       "UI thread's wchan sampled every 1 ms",
+		"lock_events", "unavailable: the pressure side's lock:contention events are aggregated per "
+			       "thread for the whole run (results[0].pressure.locks, ui/0 and handler/0 "
+			       "rows), with no per-event timeline to attribute to frames; per frame, the "
+			       "wait is the sampled wchan",
 		"phases", phases, "ratio_gc_over_baseline", ratio,
 		"sampler", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "status", j->sampler_status,
 				     "period_ns", (json_int_t)SAMPLE_PERIOD_NS, "samples", (json_int_t)j->samples,

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 struct opts;
@@ -25,6 +26,17 @@ void *jank_extra(void *worker);
 int jank_setup(struct run *r, char *why, size_t len);
 void jank_report(struct run *r, json_t *mode_result, FILE *f);
 void jank_teardown(struct run *r);
+
+/*
+ * A trace buffer for a thread that is not one of the run's workers (a
+ * reclaim backend's thread), or NULL when this run writes no trace (not
+ * jank mode, no --trace, or all TRACE_OTHER_THREADS buffers taken).  Call
+ * once from that thread; then trace_slice(buf, "reclaim", "pageout", t0,
+ * t1, args) per op (no locks; NULL buf is a no-op).  The trace is written
+ * in the mode's report, after the pressure side has stopped.
+ */
+struct trace_buf;
+struct trace_buf *jank_trace_register(struct run *r, const char *thread_name, pid_t tid);
 
 /* option hooks (rows of opt_table[] in options.c): 0 or -EINVAL, one line printed */
 int jank_scenario_apply(struct opts *o, const struct opt_desc *d);

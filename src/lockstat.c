@@ -111,7 +111,7 @@ struct lockstat {
 #endif
 };
 
-static void lstat_add(struct lstat *s, uint64_t wait)
+static __attribute__((unused)) void lstat_add(struct lstat *s, uint64_t wait)
 {
 	s->contended++;
 	s->wait_total += wait;
@@ -126,7 +126,7 @@ static json_t *lstat_json(const struct lstat *s)
 			 "avg_wait_ns", (json_int_t)(s->contended ? s->wait_total / s->contended : 0));
 }
 
-static unsigned type_idx(unsigned flags)
+static __attribute__((unused)) unsigned type_idx(unsigned flags)
 {
 	unsigned i;
 
@@ -146,6 +146,14 @@ static struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
 	if (!add || l->nthreads == LS_MAX_THREADS)
 		return NULL;
 	l->t[l->nthreads].tid = tid;
+	if (add) {
+		/* a thread the filter picked up by itself (event-fork): its comm */
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+		if (read_line(path, l->t[l->nthreads].name, sizeof(l->t[l->nthreads].name)))
+			l->t[l->nthreads].name[0] = '\0';
+	}
 	return &l->t[l->nthreads++];
 }
 
@@ -321,33 +329,37 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* an existing tracefs mount, or one made for the run (recorded) */
+/*
+ * The standard tracefs mount, or a private one made for the run (recorded):
+ * never another run's private mount, which that run removes when it ends.
+ */
 static int tracefs_dir(struct lockstat *l)
 {
-	char dev[256], mnt[512], type[64];
-	const char *path = "/sys/kernel/tracing";
+	char dev[256], mnt[512], type[64], dir[400];
+	const char *std[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	FILE *f = fopen("/proc/self/mounts", "re");
 	int ret;
 
 	while (f && fscanf(f, "%255s %511s %63s %*s %*d %*d", dev, mnt, type) == 3)
-		if (!strcmp(type, "tracefs")) {
+		if (!strcmp(type, "tracefs") && (!strcmp(mnt, std[0]) || !strcmp(mnt, std[1]))) {
 			snprintf(l->dir, sizeof(l->dir), "%.250s", mnt);
 			fclose(f);
 			return 0;
 		}
 	if (f)
 		fclose(f);
-	if (access(path, F_OK)) {
-		snprintf(l->why, sizeof(l->why), "tracefs is not mounted and %s does not exist", path);
-		return -ENOENT;
-	}
-	ret = sysstate_record("mount", json_pack("{s:s}", "path", path));
-	if (ret < 0 || mount("nodev", path, "tracefs", 0, NULL)) {
+	snprintf(dir, sizeof(dir), "%.300s/tracefs-%d", sysstate_dir(), getpid());
+	ret = sysstate_record("dir", json_pack("{s:s}", "path", dir));
+	if (ret >= 0 && mkdir(dir, 0700) && errno != EEXIST)
+		ret = -errno;
+	if (ret >= 0)
+		ret = sysstate_record("mount", json_pack("{s:s}", "path", dir));
+	if (ret < 0 || mount("nodev", dir, "tracefs", 0, NULL)) {
 		ret = ret < 0 ? ret : -errno;
-		snprintf(l->why, sizeof(l->why), "mounting tracefs on %s: %s", path, strerror(-ret));
+		snprintf(l->why, sizeof(l->why), "mounting tracefs on %.150s: %s", dir, strerror(-ret));
 		return ret;
 	}
-	snprintf(l->dir, sizeof(l->dir), "%s", path);
+	snprintf(l->dir, sizeof(l->dir), "%.250s", dir);
 	return 0;
 }
 

@@ -7,7 +7,9 @@
  */
 #include "config.h"
 #include "manpage.h"
+#include "modes.h"
 #include "options.h"
+#include "pressure.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -83,6 +85,46 @@ static void options(FILE *f)
 	}
 }
 
+static void tp_entry(FILE *f, const char *name, const char *help)
+{
+	fputs(".TP\n.B ", f);
+	roff(f, name);
+	fputc('\n', f);
+	roff(f, help);
+	fputs(".\n", f);
+}
+
+/* the mover modes, from mode_table[] */
+static void modes(FILE *f)
+{
+	const struct mode_desc *m;
+
+	for (m = mode_table; m->name; m++)
+		tp_entry(f, m->name, m->help);
+}
+
+/* the reclaim backends, from the pressure table */
+static void backends(FILE *f)
+{
+	json_t *arr = pressure_list(), *b;
+	size_t i;
+
+	json_array_foreach(arr, i, b)
+		tp_entry(f, json_string_value(json_object_get(b, "name")),
+			 json_string_value(json_object_get(b, "help")));
+	json_decref(arr);
+}
+
+/* a template line "@NAME@" is replaced by the generated text */
+static const struct {
+	const char *line;
+	void (*gen)(FILE *f);
+} generated[] = {
+	{ "@OPTIONS@\n", options },
+	{ "@MODES@\n", modes },
+	{ "@BACKENDS@\n", backends },
+};
+
 int man_write(FILE *out, const char *template_path)
 {
 	FILE *in = fopen(template_path, "re");
@@ -91,8 +133,13 @@ int man_write(FILE *out, const char *template_path)
 	if (!in)
 		return -errno;
 	while (fgets(line, sizeof(line), in)) {
-		if (!strcmp(line, "@OPTIONS@\n")) {
-			options(out);
+		size_t g;
+
+		for (g = 0; g < sizeof(generated) / sizeof(generated[0]); g++)
+			if (!strcmp(line, generated[g].line))
+				break;
+		if (g < sizeof(generated) / sizeof(generated[0])) {
+			generated[g].gen(out);
 			continue;
 		}
 		while ((at = strstr(line, "@VERSION@"))) {

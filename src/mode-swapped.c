@@ -23,12 +23,15 @@
  */
 #include "config.h"
 #include "modes.h"
+#include "oracle.h"
 #include "run.h"
 #include "stamp.h"
 #include "swap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,8 +46,16 @@
 struct swapped_priv {
 	uint8_t *own;			/* 0 free, 1 taken */
 	int touchers_active;
-	uint64_t faults, stale_faults, wakes, handler_moves, stamp_bad;
+	uint64_t faults, stale_faults, wakes, handler_moves, stamp_bad, mismatches;
 };
+
+/* per handler thread: the same slot faulting again and again */
+struct stale_track {
+	long slot;
+	unsigned count;
+};
+
+static __thread struct stale_track stale;
 
 static inline uint64_t rng(uint64_t *s)
 {
@@ -190,6 +201,42 @@ void *swapped_toucher(void *arg)
 	return NULL;
 }
 
+/*
+ * The ledger says the page is at @a, yet @a keeps faulting: the page is not
+ * where the last successful MOVE put it.  Record the failure (with where the
+ * page tables have it) and unblock the reader: move the page back from
+ * where it really is, or, if it is nowhere, let it see a zero page (the
+ * oracle then reports it).
+ */
+static void mismatch(struct worker *w, size_t s, unsigned g, uint64_t a)
+{
+	struct run *r = w->run;
+	struct swapped_priv *sp = r->mode_priv;
+	uint64_t pm[MS_NR_REGIONS] = { 0 }, b = addr(r, g ^ 1, s);
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), err = 0;
+	struct op_failure *f;
+	unsigned k;
+
+	for (k = 0; fd >= 0 && k < MS_NR_REGIONS; k++)
+		pagemap_read(fd, region_addr(&r->reg[k], s), 1, &pm[k]);
+	if (fd >= 0)
+		close(fd);
+	w->st.failures++;
+	__atomic_add_fetch(&sp->mismatches, 1, __ATOMIC_RELAXED);
+	f = &w->st.fail[w->st.nfail < MS_MAX_FAILS ? w->st.nfail++ : MS_MAX_FAILS - 1];
+	*f = (struct op_failure){ .op = "ledger/page-table mismatch", .dst = a, .src = b,
+				  .len = MS_PAGE_SIZE, .ret = (int64_t)(pm[g ^ 1] >> 62),
+				  .err = ENOENT, .t_ns = now_ns() - r->t0_ns };
+	if (pm[g ^ 1] & (PM_PRESENT | PM_SWAPPED)) {
+		run_move(r, &w->st, a, b, MS_PAGE_SIZE, 0, r->mode->allowed_errs | ERRBIT_EEXIST, &err);
+	} else {
+		struct uffdio_zeropage z = { .range = { .start = a, .len = MS_PAGE_SIZE } };
+
+		ioctl(r->uffd, UFFDIO_ZEROPAGE, &z);
+	}
+	stale.count = 0;
+}
+
 /* a reader faulted on a page its mover had moved away: move it back under the reader */
 static void resolve(struct worker *w, uint64_t a)
 {
@@ -223,6 +270,10 @@ static void resolve(struct worker *w, uint64_t a)
 		} while ((err == EAGAIN || err == EBUSY) && now_ns() < deadline);
 	} else {
 		__atomic_add_fetch(&sp->stale_faults, 1, __ATOMIC_RELAXED);
+		stale.count = stale.slot == s ? stale.count + 1 : 1;
+		stale.slot = s;
+		if (stale.count > 1000)
+			mismatch(w, (size_t)s, g, a);
 	}
 	release(sp, (size_t)s);
 	/* the MOVE woke the reader; a stale fault (page back already) needs a wake */
@@ -267,7 +318,8 @@ void swapped_report(struct run *r, json_t *mode_result, FILE *f)
 	for (i = 0; i < r->nworkers; i++)
 		if (r->workers[i].fn == swapped_toucher)
 			touches += r->workers[i].st.aux_ops;
-	json_object_set_new(mode_result, "swapped", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_object_set_new(mode_result, "swapped", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"ledger_page_table_mismatches", (json_int_t)sp->mismatches,
 		"reads", (json_int_t)touches, "uffd_faults", (json_int_t)sp->faults,
 		"faults_resolved_by_move_back", (json_int_t)sp->handler_moves,
 		"stale_faults_woken", (json_int_t)sp->stale_faults, "wakes", (json_int_t)sp->wakes,

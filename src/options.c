@@ -91,6 +91,8 @@ const struct opt_desc opt_table[] = {
 	  "threads per co-workload, named dontneed/N, pmadv/N, maps/N, churn/N", "cowork" },
 	{ "with-warmup", OPT_TIME, OFF(with_warmup_ns), "5s", 0, 3600 * NS_PER_S, NULL, "TIME",
 	  "movers run alone this long (at most a third of --runtime) before the co-workloads start: MOVE latency without/with", "cowork" },
+	{ "pmadv-advice", OPT_LIST, OFF(pmadv_advice), "cold,pageout,dontneed", 0, 0, cowork_pmadv_advice_names, "ADV[,ADV]",
+	  "--with=process_madvise: the advice it applies (cold, pageout: region pages; dontneed: its own VMA)", "cowork" },
 	{ "scenario", OPT_ENUM, OFF(scenario), NULL, 0, 0, scenario_names, "NAME",
 	  "named preset: jank = --mode=jank with its defaults, applied where it appears (later options override it)",
 	  "jank" },

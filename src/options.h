@@ -61,6 +61,7 @@ struct opts {
 	char batch[64];		/* process_madvise iovec counts, comma-separated */
 	unsigned with_threads;
 	uint64_t with_warmup_ns;
+	char pmadv_advice[64];	/* process_madvise advice: cold,pageout,dontneed */
 	/* output */
 	char output[512];
 	char label[64];

@@ -327,8 +327,9 @@ static void safe_name(const char *in, char *out, size_t len)
 
 	if (!strncmp(in, "results/0/", 10))
 		in += 10;
-	for (i = 0; in[i] && i + 1 < len; i++)
-		out[i] = (in[i] == '/' || in[i] == ' ') ? '-' : in[i];
+	for (i = 0; *in && i + 1 < len; in++)
+		if (*in != '@')
+			out[i++] = (*in == '/' || *in == ' ' || *in == ':') ? '-' : *in;
 	out[i] = '\0';
 }
 

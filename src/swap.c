@@ -216,10 +216,16 @@ int swap_setup(struct swap_setup *s, const char *mode, uint64_t bytes, char *why
 		return 0;
 	}
 	if (strcmp(mode, "file")) {
-		ret = zram_add(s, bytes, zwhy, sizeof(zwhy));
+		/*
+		 * zram's size is virtual (memory goes only to what is stored),
+		 * so be generous: other runs on the host may swap here too.
+		 */
+		uint64_t zbytes = bytes * 4 > (512ULL << 20) ? bytes * 4 : 512ULL << 20;
+
+		ret = zram_add(s, zbytes, zwhy, sizeof(zwhy));
 		if (!ret) {
 			snprintf(s->kind, sizeof(s->kind), "zram");
-			s->bytes = bytes;
+			s->bytes = zbytes;
 			return 0;
 		}
 		undo_ids(s);

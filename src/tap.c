@@ -144,10 +144,28 @@ int tap_main(struct opts *o)
 	size_t n, i;
 	int code;
 
+	sigset_t sigs, old, pending;
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	n = make_points(o, pts, sizeof(pts) / sizeof(pts[0]));
+	/*
+	 * ^C reaches the running child too, which stops, restores the system
+	 * and reports; we see the signal pending afterwards and bail out.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	printf("TAP version 13\n1..%zu\n", n);
 	for (i = 0; i < n; i++) {
+		sigpending(&pending);
+		if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
+		    sigismember(&pending, SIGHUP)) {
+			printf("Bail out! interrupted after %zu of %zu test points\n", i, n);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return MS_EXIT_FAILURE;
+		}
 		printf("# movestress run --mode=%s --reclaim=%s\n", pts[i].mode, pts[i].reclaim);
 		code = run_point(o, &pts[i], reason, sizeof(reason));
 		if (code == MS_EXIT_PASS) {
@@ -165,6 +183,7 @@ int tap_main(struct opts *o)
 		}
 	}
 	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n", pass, fail, skip);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (fail)
 		return MS_EXIT_FAILURE;
 	return pass ? MS_EXIT_PASS : MS_EXIT_SKIP;

@@ -126,7 +126,8 @@ int run_trials(struct opts *o, json_t **result_out)
 		    code == MS_EXIT_SKIP)
 			break;
 	}
-	if (result) {
+	if (result && o->repeat > 1) {
+		/* a single run keeps the plain result: "results" means the same */
 		json_object_set_new(result, "repeat", json_integer(o->repeat));
 		json_object_set_new(result, "trials", trials);
 		trials = NULL;
@@ -135,8 +136,10 @@ int run_trials(struct opts *o, json_t **result_out)
 			ret == MS_EXIT_PASS ? "pass" : ret == MS_EXIT_FAILURE ? "failure" :
 			ret == MS_EXIT_KERNEL_REPORT ? "kernel-report" : ret == MS_EXIT_HANG ? "hang" :
 			ret == MS_EXIT_SKIP ? "skip" : "error"));
-		if (o->repeat > 1 && !o->quiet)
+		if (!o->quiet)
 			print_summary(stdout, json_object_get(result, "trials"));
+	}
+	if (result) {
 		if (json_stdout && write_json_file("-", result))
 			ret = ret ?: MS_EXIT_ENV;
 	}

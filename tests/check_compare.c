@@ -5,7 +5,7 @@
  * `movestress run --repeat=3 --output-format=json+`), the refusals, the
  * output formats and the SVG plots.
  */
-#include <check.h>
+#include "check_main.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -365,7 +365,7 @@ START_TEST(test_sides_and_formats)
 	ck_assert_uint_eq(count(svg, "class=\"series\""), 2);
 	free(svg);
 	unlink(a);
-	snprintf(a, sizeof(a), "%s/cdf-pressure-backends-@pageout-ops-lat_ns.svg", plots);
+	snprintf(a, sizeof(a), "%s/cdf-pressure-backends-pageout-ops-lat_ns.svg", plots);
 	svg = slurp(a);
 	ck_assert_ptr_nonnull(svg);
 	ck_assert_ptr_nonnull(strstr(svg, "percentile points"));
@@ -449,31 +449,5 @@ START_TEST(test_exit_codes)
 }
 END_TEST
 
-static Suite *compare_suite(void)
-{
-	Suite *s = suite_create("compare");
-	TCase *tc = tcase_create("core");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_t_table);
-	tcase_add_test(tc, test_welch_reference);
-	tcase_add_test(tc, test_load_fixtures);
-	tcase_add_test(tc, test_refuse_schema);
-	tcase_add_test(tc, test_different_scenario);
-	tcase_add_test(tc, test_sides_and_formats);
-	tcase_add_test(tc, test_plots_from_fixtures);
-	tcase_add_test(tc, test_exit_codes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(compare_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("compare", test_t_table, test_welch_reference, test_load_fixtures, test_refuse_schema,
+	   test_different_scenario, test_sides_and_formats, test_plots_from_fixtures, test_exit_codes)

@@ -15,8 +15,11 @@
 #include <unistd.h>
 
 #include "../src/jank.h"
+#include "../src/modes.h"
 #include "../src/options.h"
+#include "../src/run.h"
 #include "../src/trace-json.h"
+#include "check_main.h"
 
 #ifndef EXAMPLES_DIR
 #define EXAMPLES_DIR "examples/replay"
@@ -352,31 +355,44 @@ START_TEST(test_replay_errors)
 }
 END_TEST
 
-static Suite *trace_suite(void)
+/* buffers for threads that are not workers (reclaim backends), and setup/teardown */
+START_TEST(test_register_other_threads)
 {
-	Suite *s = suite_create("trace");
-	TCase *tc = tcase_create("core");
+	char path[] = "/tmp/check_trace_reg.XXXXXX", why[256] = "";
+	struct opts o;
+	struct run r = { 0 };
+	struct trace_buf *b;
+	unsigned n = 0;
+	int fd = mkstemp(path);
 
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_roundtrip_structure);
-	tcase_add_test(tc, test_sorted_parent_first);
-	tcase_add_test(tc, test_bounded_drops);
-	tcase_add_test(tc, test_checker_rejects);
-	tcase_add_test(tc, test_frame_period);
-	tcase_add_test(tc, test_bursts);
-	tcase_add_test(tc, test_replay_examples);
-	tcase_add_test(tc, test_replay_errors);
-	suite_add_tcase(s, tc);
-	return s;
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	opts_defaults(&o);
+	ck_assert_int_eq(opts_set(&o, "scenario", "jank"), 0);
+	snprintf(o.trace, sizeof(o.trace), "%s", path);
+	r.o = &o;
+	r.mode = mode_find("partitioned");
+	ck_assert_ptr_null(jank_trace_register(&r, "pageout/0", 1));	/* not a jank run */
+	r.mode = mode_find("jank");
+	ck_assert_ptr_nonnull(r.mode);
+	r.npages = 4096;
+	r.nworkers = 5;
+	r.nmovers = 2;
+	ck_assert_msg(jank_setup(&r, why, sizeof(why)) == 0, "jank_setup: %s", why);
+	while ((b = jank_trace_register(&r, "pageout/0", 900 + n))) {
+		trace_slice(b, "reclaim", "pageout", 1000, 2000, NULL);
+		ck_assert_uint_eq(b->n, 1);
+		ck_assert_int_eq(b->tid, 900 + n);
+		n++;
+	}
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, 1000);
+	jank_teardown(&r);
+	ck_assert_ptr_null(r.mode_priv);
+	unlink(path);
 }
+END_TEST
 
-int main(void)
-{
-	SRunner *sr = srunner_create(trace_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN("trace", test_roundtrip_structure, test_sorted_parent_first, test_bounded_drops,
+	   test_checker_rejects, test_frame_period, test_bursts, test_replay_examples,
+	   test_replay_errors, test_register_other_threads)

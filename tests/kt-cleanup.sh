@@ -1,75 +1,64 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # SIGKILL a run that changed the system (temporary swap, a private memory
-# cgroup, kernel.task_delayacct, a tracefs mount/instance, DAMON where free),
-# check that it left its state file, then that `movestress cleanup`
-# restores everything as it was before.  Then SIGINT: the run itself
-# restores the system.
+# cgroup, kernel.task_delayacct, a tracefs mount/instance, DAMON where
+# free), check that it left its state file, then that `movestress cleanup`
+# undoes every recorded change.  Then SIGINT: the run restores by itself.
+# Changes are checked one by one from the state file, so other runs on
+# the same host do not disturb the test.
 . "${srcdir:-.}/tests/kt-lib.sh"
+. "${srcdir:-.}/tests/kt-pressure-lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 require_move
 "$MOVESTRESS" list | grep -q "^  memcg        yes" || { echo "SKIP: memcg backend unsupported"; exit 77; }
 
 export MOVESTRESS_STATE_DIR="$TMP/state"
-
-snapshot() {
-	{
-		echo "swaps:"; tail -n +2 /proc/swaps
-		echo "delayacct: $(cat /proc/sys/kernel/task_delayacct 2>/dev/null)"
-		echo "tracefs: $(grep -c ' tracefs ' /proc/mounts)"
-		echo "damon: $(cat /sys/kernel/mm/damon/admin/kdamonds/nr_kdamonds 2>/dev/null)"
-		echo "cgroups: $(find /sys/fs/cgroup -maxdepth 4 -name 'movestress-*' -type d 2>/dev/null | wc -l)"
-		echo "zram: $(ls /sys/block | grep -c zram)"
-	} > "$1"
-}
-
 reclaim=memcg
 "$MOVESTRESS" list | grep -q "^  damon        yes" && reclaim=memcg,damon
 
-snapshot "$TMP/before"
 "$MOVESTRESS" run --mode=partitioned --movers=2 --size=16M --runtime=60s --reclaim=$reclaim \
 	--swap=auto > "$TMP/kill.out" 2>&1 &
 pid=$!
-# wait until the pressure phase began (state file holds the changes)
+state="$MOVESTRESS_STATE_DIR/state-$pid.json"
+# wait for the pressure phase: the state file then holds the cgroup and more
 i=0
 while [ $i -lt 100 ]; do
-	[ -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] && grep -q '"cgroup"' "$MOVESTRESS_STATE_DIR/state-$pid.json" && break
+	[ -f "$state" ] && grep -q '"cgroup"' "$state" && break
 	sleep 0.1
 	i=$((i + 1))
 done
 sleep 2
-snapshot "$TMP/during"
+[ -d "/proc/$pid" ] || { cat "$TMP/kill.out"; fail "the run ended before it could be killed"; }
 kill -KILL $pid
 wait $pid 2>/dev/null
-[ -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || { cat "$TMP/kill.out"; fail "no state file after SIGKILL"; }
-if diff -q "$TMP/before" "$TMP/during" > /dev/null; then
-	cat "$TMP/kill.out"
-	fail "the run changed nothing that cleanup could restore"
+[ -f "$state" ] || { cat "$TMP/kill.out"; fail "no state file after SIGKILL"; }
+cp "$state" "$TMP/state-killed.json"
+# the changes are really there before cleanup
+if CHECK_VALUES=0 verify_restored "$TMP/state-killed.json" > "$TMP/pre.out"; then
+	cat "$TMP/pre.out" "$TMP/kill.out"
+	fail "the killed run left no change for cleanup to undo"
 fi
-echo "changed by the killed run:"
-diff "$TMP/before" "$TMP/during" | grep '^[<>]'
+grep -c "NOT RESTORED" "$TMP/pre.out" | sed 's/^/changes left by the killed run: /'
 
 "$MOVESTRESS" cleanup > "$TMP/cleanup.out" 2>&1 || { cat "$TMP/cleanup.out"; fail "cleanup exited $?"; }
 cat "$TMP/cleanup.out"
-snapshot "$TMP/after"
-diff -u "$TMP/before" "$TMP/after" || fail "cleanup did not restore the system"
-[ ! -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || fail "state file left after cleanup"
-# a second cleanup has nothing to do
+verify_restored "$TMP/state-killed.json" || fail "cleanup did not restore the system"
+[ ! -f "$state" ] || fail "state file left after cleanup"
 "$MOVESTRESS" cleanup > "$TMP/cleanup2.out" 2>&1 || fail "second cleanup failed"
 grep -q "0 state file" "$TMP/cleanup2.out" || { cat "$TMP/cleanup2.out"; fail "second cleanup found work"; }
 echo "ok SIGKILL + cleanup"
 
-# SIGINT: graceful stop, the run restores by itself
+# SIGINT: graceful stop, the run restores by itself and removes its state file
 "$MOVESTRESS" run --mode=partitioned --movers=2 --size=16M --runtime=60s --reclaim=memcg \
-	--swap=auto > "$TMP/int.out" 2>&1 &
+	--swap=auto --output "$TMP/int.json" > "$TMP/int.out" 2>&1 &
 pid=$!
 sleep 3
 kill -INT $pid
 wait $pid
 rc=$?
-snapshot "$TMP/after-int"
-diff -u "$TMP/before" "$TMP/after-int" || { cat "$TMP/int.out"; fail "SIGINT run did not restore the system"; }
-[ ! -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || fail "SIGINT run left its state file"
 grep -q "stopping, restoring" "$TMP/int.out" || { cat "$TMP/int.out"; fail "SIGINT not handled"; }
+[ -s "$TMP/int.json" ] || { cat "$TMP/int.out"; fail "SIGINT run wrote no result (exit $rc)"; }
+verify_restored "$TMP/int.json" || { cat "$TMP/int.out"; fail "SIGINT run did not restore the system"; }
+[ ! -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || fail "SIGINT run left its state file"
 echo "ok SIGINT (exit $rc)"

@@ -31,6 +31,15 @@ run_cowork() {
 
 base="--mode=partitioned --movers=2 --size=16M --runtime=3s --with-warmup=1s --reclaim=none"
 ran=0
+# With swap active, MADV_PAGEOUT of the regions' pages swaps them out while
+# they move, which some kernels get wrong (pages left behind by a MOVE that
+# returned success: scripts/repro-move-pageout.c).  That is a finding for
+# `movestress run`, not for this test of the co-workloads themselves.
+adv=
+if grep -q '^/' /proc/swaps 2>/dev/null; then
+	adv=--pmadv-advice=cold,dontneed
+	echo "note: swap is active: process_madvise runs without MADV_PAGEOUT here"
+fi
 
 if run_cowork dontneed $base --with=dontneed --checkpoint=500ms; then
 	n=$(json_num "$TMP/dontneed.json" pages_dropped)
@@ -40,7 +49,7 @@ if run_cowork dontneed $base --with=dontneed --checkpoint=500ms; then
 	ran=$((ran + 1))
 fi
 
-if run_cowork pmadv $base --with=process_madvise --batch=4,32; then
+if run_cowork pmadv $base --with=process_madvise --batch=4,32 $adv; then
 	grep -q '"vlen32"' "$TMP/pmadv.json" || fail "process_madvise: no vlen32 arm"
 	grep -q '"speedup_vs_vlen1_pct"' "$TMP/pmadv.json" || fail "process_madvise: no speed-up"
 	echo "ok process_madvise: $(grep 'process_madvise cold' "$TMP/pmadv.out")"
@@ -48,9 +57,9 @@ if run_cowork pmadv $base --with=process_madvise --batch=4,32; then
 fi
 
 if run_cowork maps $base --with=maps,churn; then
-	v=$(json_num "$TMP/maps.json" violations)
-	[ "$v" = 0 ] || fail "maps: $v violations"
+	grep -q "checked: 0 violations" "$TMP/maps.out" || { cat "$TMP/maps.out"; fail "maps: violations"; }
 	grep -q '"read": [1-9]' "$TMP/maps.json" || fail "maps: no snapshot read"
+	grep -q '"covered_ranges": [1-9]' "$TMP/maps.json" || fail "maps: no hole-free churned range checked"
 	echo "ok maps+churn: $(grep '    maps:' "$TMP/maps.out")"
 	ran=$((ran + 1))
 fi
@@ -62,7 +71,7 @@ if run_cowork churn $base --with=churn; then
 fi
 
 # all four together, and the without/with MOVE comparison
-if run_cowork all $base --with=dontneed,process_madvise,maps,churn; then
+if run_cowork all $base --with=dontneed,process_madvise,maps,churn $adv; then
 	grep -q '"without"' "$TMP/all.json" || fail "all: no MOVE without/with split"
 	grep -q '"vma_lock"' "$TMP/all.json" || fail "all: no vma_lock block"
 	echo "ok all: $(grep 'MOVE without' "$TMP/all.out")"
