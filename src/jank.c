@@ -1120,6 +1120,38 @@ static void attribute_frames(struct jank *j)
 	}
 }
 
+/*
+ * Frame-time histogram in frame periods: [0, p/4), [p/4, p/2), [p/2, p),
+ * [p, 1.5p), [1.5p, 2p), [2p, 3p), [3p, inf), counted from the log-linear
+ * buckets (each within 1% of its samples).
+ */
+#define FRAME_BINS 7
+static const double frame_edges[FRAME_BINS - 1] = { 0.25, 0.5, 1, 1.5, 2, 3 };
+
+static void frame_bins(const struct hist *h, uint64_t period, uint64_t *bins)
+{
+	unsigned i, k;
+
+	memset(bins, 0, FRAME_BINS * sizeof(*bins));
+	for (i = 0; i < HIST_NR_BUCKETS; i++) {
+		double v = (double)hist_idx_to_val(i) / period;
+
+		if (!h->buckets[i])
+			continue;
+		for (k = 0; k < FRAME_BINS - 1 && v >= frame_edges[k]; k++)
+			;
+		bins[k] += h->buckets[i];
+	}
+}
+
+static void bin_label(char *buf, size_t len, unsigned k, uint64_t period)
+{
+	if (k < FRAME_BINS - 1)
+		snprintf(buf, len, "<%.1fms", frame_edges[k] * period / 1e6);
+	else
+		snprintf(buf, len, ">=%.1fms", frame_edges[FRAME_BINS - 2] * period / 1e6);
+}
+
 static const char *frame_wait(const struct jank *j, const struct jank_frame *f)
 {
 	return f->wchan >= 0 ? j->wchan[f->wchan] : "none sampled";
@@ -1187,6 +1219,18 @@ void jank_report(struct run *r, json_t *mode_result, FILE *f)
 		if (ps->longest_fault_ns)
 			json_object_set_new(po, "longest_fault_wait", frame_json(j, &j->frames[ps->longest_fault_idx], r->t0_ns));
 		json_object_set_new(po, "fault_wait_total_ns", json_integer((json_int_t)ps->fault_total));
+		{
+			uint64_t bins[FRAME_BINS];
+			json_t *hj = json_object();
+			char lab[32];
+
+			frame_bins(&ps->frame, o->frame_period_ns, bins);
+			for (unsigned k = 0; k < FRAME_BINS; k++) {
+				bin_label(lab, sizeof(lab), k, o->frame_period_ns);
+				json_object_set_new(hj, lab, json_integer((json_int_t)bins[k]));
+			}
+			json_object_set_new(po, "frame_histogram", hj);
+		}
 		json_object_set_new(phases, phase_names[p], po);
 	}
 	ratio = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
@@ -1284,6 +1328,18 @@ void jank_report(struct run *r, json_t *mode_result, FILE *f)
 			ps->frames, missed, hist_percentile(&ps->frame, 50) / 1e6,
 			hist_percentile(&ps->frame, 90) / 1e6, hist_percentile(&ps->frame, 99) / 1e6,
 			ps->frame.max / 1e6, ps->longest_d_ns / 1e6, ps->longest_fault_ns / 1e6);
+	}
+	for (int p = 0; p < PH_NR; p++) {
+		uint64_t bins[FRAME_BINS];
+		char lab[32];
+
+		frame_bins(&j->ph[p].frame, o->frame_period_ns, bins);
+		fprintf(f, "  %-9s frames:", phase_names[p]);
+		for (unsigned k = 0; k < FRAME_BINS; k++) {
+			bin_label(lab, sizeof(lab), k, o->frame_period_ns);
+			fprintf(f, " %s=%" PRIu64, lab, bins[k]);
+		}
+		fputc('\n', f);
 	}
 	fmt_ratio(buf[0], sizeof(buf[0]), hist_percentile(&g->frame, 50), hist_percentile(&b->frame, 50));
 	fmt_ratio(buf[1], sizeof(buf[1]), hist_percentile(&g->frame, 99), hist_percentile(&b->frame, 99));

@@ -96,6 +96,7 @@ struct lockstat {
 	int stop;
 	uint64_t events, lost, unmatched;
 	struct lstat type[2][NR_TYPES];	/* [0] warm-up, [1] pressure */
+	pthread_mutex_t mu;		/* t[]/nthreads: the reader and add_tid */
 	unsigned nthreads;
 	struct ls_thread t[LS_MAX_THREADS];
 	unsigned ncallers;
@@ -136,7 +137,7 @@ static __attribute__((unused)) unsigned type_idx(unsigned flags)
 	return NR_TYPES - 1;
 }
 
-static struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
+static struct ls_thread *find_thread_locked(struct lockstat *l, pid_t tid, bool add)
 {
 	unsigned i;
 
@@ -155,6 +156,16 @@ static struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
 			l->t[l->nthreads].name[0] = '\0';
 	}
 	return &l->t[l->nthreads++];
+}
+
+static struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
+{
+	struct ls_thread *t;
+
+	pthread_mutex_lock(&l->mu);
+	t = find_thread_locked(l, tid, add);
+	pthread_mutex_unlock(&l->mu);
+	return t;
 }
 
 #ifdef HAVE_TRACEFS
@@ -457,6 +468,7 @@ struct lockstat *lockstat_prepare(struct pressure *p, bool stacks)
 	l->p = p;
 	l->stacks = stacks;
 	l->inst_id = -1;
+	pthread_mutex_init(&l->mu, NULL);
 #ifdef HAVE_TRACEFS
 	setup(l);
 #else
@@ -495,9 +507,11 @@ void lockstat_add_tid(struct lockstat *l, pid_t tid, const char *name)
 
 	if (!l || tid <= 0 || l->why[0])
 		return;
-	t = find_thread(l, tid, true);
+	pthread_mutex_lock(&l->mu);
+	t = find_thread_locked(l, tid, true);
 	if (t)
 		snprintf(t->name, sizeof(t->name), "%s", name);
+	pthread_mutex_unlock(&l->mu);
 #ifdef HAVE_TRACEFS
 	snprintf(v, sizeof(v), "%d ", tid);
 	if (l->inst)

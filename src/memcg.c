@@ -81,6 +81,7 @@ static int own_cgroup(int version, char *out, size_t len)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
 		*c2 = '\0';
+		*c1 = '\0';	/* line: hierarchy id; c1 + 1: controllers */
 		if (version == 2 ? strcmp(line, "0") || c1[1] :
 		    !strstr(c1 + 1, "memory"))
 			continue;

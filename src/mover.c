@@ -685,6 +685,11 @@ int run_main(struct opts *o, json_t **result_out)
 	r->hang_page = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
+	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
+		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
+			o->trace[0] ? "trace" : "trace-marker");
+		return MS_EXIT_USAGE;
+	}
 	if (inject_validate(o->inject, why, sizeof(why))) {
 		fprintf(stderr, "movestress: %s\n", why);
 		return MS_EXIT_USAGE;

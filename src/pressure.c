@@ -872,9 +872,10 @@ int pressure_start(struct run *r)
 	p->sampler = sampler_start(p, kpf, why, sizeof(why));
 	if (!p->sampler)
 		fprintf(stderr, "movestress: pagemap sampler: %s\n", why);
-	lockstat_begin(p->lock);
+	/* the warm-up runs while the lock events are being switched on */
 	if (pthread_create(&p->ctl, NULL, ctl_main, p) == 0)
 		p->ctl_started = true;
+	lockstat_begin(p->lock);
 	return 0;
 }
 
@@ -985,6 +986,9 @@ static json_t *phases_report(struct pressure *p, FILE *f)
 			ratio(tops - bops, tp / 1e9),
 			ratio(hist_percentile(pr, 99), hist_percentile(base, 99)),
 			ratio(ratio(tops - bops, tp), ratio(bops, tb)));
+	if (f && tp < r->elapsed_ns / 10)
+		fprintf(f, "  !!! the pressure phase was only %.2fs of %.2fs: the ratio means little (longer --runtime)\n",
+			tp / 1e9, r->elapsed_ns / 1e9);
 out:
 	free(base);
 	free(cur);

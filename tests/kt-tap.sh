@@ -23,7 +23,8 @@ plan=$(sed -n 2p "$TMP/pass.tap" | sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p')
 [ -n "$plan" ] || fail "no plan on line 2"
 points=$(grep -cE '^(not )?ok [0-9]+ ' "$TMP/pass.tap")
 [ "$points" -eq "$plan" ] || fail "plan 1..$plan but $points test points"
-modes=$("$MOVESTRESS" list | sed '/^reclaim backends:/,$d' | grep -cE '^  [a-z0-9_-]+ +(yes|no) ')
+# the modes section of `list`: from "modes:" to the next unindented line
+modes=$("$MOVESTRESS" list | awk '/^modes:/ { m = 1; next } /^[^ ]/ { m = 0 } m && /^  [a-z0-9_-]+ +(yes|no) /' | wc -l)
 [ "$points" -eq "$modes" ] || fail "$points points for $modes modes"
 # nothing but TAP on stdout: every other line is a "# " diagnostic
 bad=$(grep -vE '^(TAP version 13|1\.\.[0-9]+|(not )?ok [0-9]+ .*|#( .*)?)$' "$TMP/pass.tap" | head -3)
