@@ -158,7 +158,7 @@ static struct ls_thread *find_thread_locked(struct lockstat *l, pid_t tid, bool 
 	return &l->t[l->nthreads++];
 }
 
-static struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
+static __attribute__((unused)) struct ls_thread *find_thread(struct lockstat *l, pid_t tid, bool add)
 {
 	struct ls_thread *t;
 
@@ -346,17 +346,21 @@ static void *reader_main(void *arg)
  */
 static int tracefs_dir(struct lockstat *l)
 {
-	char dev[256], mnt[512], type[64], dir[400];
+	char dev[256], mnt[512], type[64], dir[400], *line = NULL;
 	const char *std[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	FILE *f = fopen("/proc/self/mounts", "re");
+	size_t cap = 0;
 	int ret;
 
-	while (f && fscanf(f, "%255s %511s %63s %*s %*d %*d", dev, mnt, type) == 3)
-		if (!strcmp(type, "tracefs") && (!strcmp(mnt, std[0]) || !strcmp(mnt, std[1]))) {
+	while (f && getline(&line, &cap, f) > 0)
+		if (sscanf(line, "%255s %511s %63s", dev, mnt, type) == 3 && !strcmp(type, "tracefs") &&
+		    (!strcmp(mnt, std[0]) || !strcmp(mnt, std[1]))) {
 			snprintf(l->dir, sizeof(l->dir), "%.250s", mnt);
+			free(line);
 			fclose(f);
 			return 0;
 		}
+	free(line);
 	if (f)
 		fclose(f);
 	snprintf(dir, sizeof(dir), "%.300s/tracefs-%d", sysstate_dir(), getpid());
@@ -623,11 +627,29 @@ json_t *lockstat_report(struct lockstat *l, FILE *f)
 					lock_types[i].name, a->contended, b->contended, a->wait_total / 1e6,
 					b->wait_total / 1e6, a->wait_max / 1e6, b->wait_max / 1e6);
 		}
-		for (i = 0; i < l->nthreads; i++)
-			if (l->t[i].all.contended)
+		{
+			struct lstat other = { 0 };
+
+			for (i = 0; i < l->nthreads; i++) {
+				struct lstat *a = &l->t[i].all;
+
+				if (!a->contended)
+					continue;
+				if (!l->t[i].name[0]) {
+					/* outside the run's process (picked up by event-fork) */
+					other.contended += a->contended;
+					other.wait_total += a->wait_total;
+					if (a->wait_max > other.wait_max)
+						other.wait_max = a->wait_max;
+					continue;
+				}
 				fprintf(f, "      %-12s contended=%" PRIu64 " wait_total=%.3fms wait_max=%.3fms\n",
-					l->t[i].name[0] ? l->t[i].name : "?", l->t[i].all.contended,
-					l->t[i].all.wait_total / 1e6, l->t[i].all.wait_max / 1e6);
+					l->t[i].name, a->contended, a->wait_total / 1e6, a->wait_max / 1e6);
+			}
+			if (other.contended)
+				fprintf(f, "      %-12s contended=%" PRIu64 " wait_total=%.3fms wait_max=%.3fms\n",
+					"(others)", other.contended, other.wait_total / 1e6, other.wait_max / 1e6);
+		}
 		for (i = 0; l->stacks && i < l->ncallers && i < 8; i++) {
 #ifdef HAVE_TRACEFS
 			const char *n = ksym_name(l, l->c[i].ip);

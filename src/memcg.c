@@ -39,13 +39,17 @@ struct memcg_priv {
 /* mount point of the v1 hierarchy with the memory controller, or of cgroup2 */
 static int find_mount(int version, char *out, size_t len)
 {
-	char dev[256], mnt[512], type[64], opts[1024];
+	char dev[256], mnt[512], type[64], opts[1024], *line = NULL;
+	size_t cap = 0;
 	FILE *f = fopen("/proc/self/mounts", "re");
 	int ret = -ENOENT;
 
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%255s %511s %63s %1023s %*d %*d", dev, mnt, type, opts) == 4) {
+	/* line by line: option strings (overlayfs) can be longer than any buffer */
+	while (getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "%255s %511s %63s %1023s", dev, mnt, type, opts) != 4)
+			continue;
 		if (version == 1 && !strcmp(type, "cgroup")) {
 			char *o, *save = NULL;
 
@@ -61,6 +65,7 @@ static int find_mount(int version, char *out, size_t len)
 		ret = 0;
 		break;
 	}
+	free(line);
 	fclose(f);
 	return ret;
 }

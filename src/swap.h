@@ -15,7 +15,7 @@
 struct swap_setup {
 	char kind[16];		/* "existing", "zram", "file", "none" */
 	char device[256];	/* what was swapped on */
-	char reason[256];	/* why none / why a fallback */
+	char reason[600];	/* why none / why a fallback */
 	uint64_t bytes;
 	int swapon_id;		/* sysstate entry ids, -1 = none */
 	int zram_id, node_id, file_id;

@@ -11,11 +11,11 @@
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 require_move
-"$MOVESTRESS" list | grep -q "^  memcg        yes" || { echo "SKIP: memcg backend unsupported"; exit 77; }
+"$MOVESTRESS" list | grep -qE "^  memcg +yes" || { echo "SKIP: memcg backend unsupported"; exit 77; }
 
 export MOVESTRESS_STATE_DIR="$TMP/state"
 reclaim=memcg
-"$MOVESTRESS" list | grep -q "^  damon        yes" && reclaim=memcg,damon
+"$MOVESTRESS" list | grep -qE "^  damon +yes" && reclaim=memcg,damon
 
 "$MOVESTRESS" run --mode=partitioned --movers=2 --size=16M --runtime=60s --reclaim=$reclaim \
 	--swap=auto > "$TMP/kill.out" 2>&1 &
