@@ -179,7 +179,8 @@ static const struct leaf_rule leaf_rules[] = {
 static const char *const skip_keys[] = {
 	"threads", "checkpoints", "oracle", "failure_detail", "bins", "options", "by_thread",
 	"timeline", "system_changes", "proof", "reached", "swap", "io", "sampler",
-	"longest_frame", "longest_d_state", NULL,
+	"longest_*",	/* single-event anecdotes (longest frame, wait...), not statistics */
+	NULL,
 };
 
 /* pretty names for the common rows */
@@ -321,9 +322,12 @@ static bool skipped_key(const char *key)
 {
 	const char *const *s;
 
-	for (s = skip_keys; *s; s++)
-		if (!strcmp(*s, key))
+	for (s = skip_keys; *s; s++) {
+		size_t n = strlen(*s);
+
+		if ((*s)[n - 1] == '*' ? !strncmp(*s, key, n - 1) : !strcmp(*s, key))
 			return true;
+	}
 	return false;
 }
 

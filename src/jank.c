@@ -31,6 +31,7 @@
  */
 #include "config.h"
 #include "jank.h"
+#include "trials.h"
 #include "modes.h"
 #include "options.h"
 #include "pressure.h"
@@ -1209,8 +1210,8 @@ void jank_report(struct run *r, json_t *mode_result, FILE *f)
 			"missed", (json_int_t)ps->missed, "missed_rate", rate(ps->missed, ps->frames),
 			"skipped_vsyncs", (json_int_t)ps->skipped_vsyncs, "faults", (json_int_t)ps->faults,
 			"ui_moves", (json_int_t)ps->moves, "d_state_total_ns", (json_int_t)ps->d_total,
-			"frame_ns", hist_to_json(&ps->frame, hist_default_pcts, hist_default_npcts, false),
-			"d_state_ns", hist_to_json(&ps->d, hist_default_pcts, hist_default_npcts, false));
+			"frame_ns", hist_to_json(&ps->frame, hist_default_pcts, hist_default_npcts, opts_with_bins(r->o)),
+			"d_state_ns", hist_to_json(&ps->d, hist_default_pcts, hist_default_npcts, opts_with_bins(r->o)));
 
 		if (ps->longest_ns)
 			json_object_set_new(po, "longest_frame", frame_json(j, &j->frames[ps->longest_idx], r->t0_ns));

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,8 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 	run_progress(st);
 	if (moved < 0)
 		moved = 0;
-	st->pages += (uint64_t)moved / MS_PAGE_SIZE;
+	/* read live by the pagemap sampler and the status line */
+	__atomic_store_n(&st->pages, st->pages + (uint64_t)moved / MS_PAGE_SIZE, __ATOMIC_RELAXED);
 	if (!*err)
 		return moved;
 	if (errbit(*err) & allowed) {
@@ -801,6 +803,17 @@ int run_main(struct opts *o, json_t **result_out)
 		}
 	}
 
+	if (o->inject[0] && strncmp(o->inject, "hang:", 5)) {
+		const char *c = strchr(o->inject, ':');
+		unsigned long page = c ? strtoul(c + 1, NULL, 10) : ULONG_MAX;
+
+		if (page >= r->npages || r->where[page] == REGION_NONE) {
+			fprintf(stderr, "movestress: --inject: page %lu is %s: allowed pages are populated ones below %zu\n",
+				page, page >= r->npages ? "out of range" : "a hole", r->npages);
+			ret = MS_EXIT_USAGE;
+			goto out_teardown;
+		}
+	}
 	if (!strncmp(o->inject, "hang:", 5)) {
 		r->hang_page = atol(o->inject + 5);
 		if (r->hang_page >= (long)r->npages || r->where[r->hang_page] != REGION_SRC ||

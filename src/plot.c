@@ -272,6 +272,7 @@ static size_t cdf_points(const struct cmp_run *run, const char *path, double **x
 		}
 	} else {
 		json_t *pct = json_path(run->trial[0], path), *v;
+		double nsamp = json_number_value(json_object_get(pct, "N")) * run->ntrials;
 		const char *key;
 
 		pct = json_object_get(pct, "percentile");
@@ -290,7 +291,8 @@ static size_t cdf_points(const struct cmp_run *run, const char *path, double **x
 					cnt++;
 				}
 			}
-			if (cnt)
+			/* a percentile beyond 1 - 1/N is just the maximum again */
+			if (cnt && (n < 2 || strtod(key, NULL) / 100 <= 1 - 1 / fmax(nsamp, 1)))
 				p[n++] = (struct xy){ sum / cnt, strtod(key, NULL) / 100 };
 		}
 		qsort(p, n, sizeof(*p), xy_cmp);

@@ -11,6 +11,7 @@
 #include "kv.h"
 #include "modes.h"
 #include "pressure.h"
+#include "trials.h"
 #include "pressure-int.h"
 #include "report.h"
 #include "run.h"
@@ -1019,7 +1020,7 @@ static json_t *backend_json(struct pressure *p, struct backend_inst *bi, FILE *f
 			"ops", (json_int_t)st->ops, "ok", (json_int_t)st->ok, "partial", (json_int_t)st->partial,
 			"errors", (json_int_t)st->errors, "bytes", (json_int_t)st->bytes,
 			"ops_per_sec", secs > 0 ? st->ops / secs : 0.0,
-			"lat_ns", hist_to_json(&st->lat, hist_default_pcts, hist_default_npcts, false)));
+			"lat_ns", hist_to_json(&st->lat, hist_default_pcts, hist_default_npcts, opts_with_bins(p->r->o))));
 		if (st->errors)
 			json_object_set_new(json_object_get(j, "ops"), "last_error",
 					    json_pack("{s:s, s:s}", "op", st->last_what, "errno", errno_name(st->last_err)));
