@@ -606,8 +606,12 @@ int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len)
 	for (i = 0; i < nfiles; i++) {
 		ret = load_one(c, &c->run[i], files[i], err, len);
 		c->nruns = i + (ret ? 0 : 1);
-		if (ret)
+		if (ret) {
+			/* not counted in nruns, so not freed with the others */
+			json_decref(c->run[i].root);
+			c->run[i].root = NULL;
 			return ret;
+		}
 	}
 	sv0 = json_integer_value(json_object_get(c->run[0].root, "schema_version"));
 	for (i = 1; i < c->nruns; i++) {

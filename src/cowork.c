@@ -420,7 +420,7 @@ static void dn_move_out(struct cw_thread *t, size_t s, size_t n)
 			 n * MS_PAGE_SIZE, 0, DN_ALLOWED, &err);
 	done = (size_t)moved / MS_PAGE_SIZE;
 	for (i = 0; i < done; i++)
-		r->where[s + i] = REGION_DST;
+		ledger_set(r, s + i, REGION_DST);
 	t->moved += done;
 }
 
@@ -439,7 +439,7 @@ static void dn_drop(struct cw_thread *t, size_t s, size_t n)
 	t->ops++;
 	t->bytes += n * MS_PAGE_SIZE;
 	for (i = 0; i < n; i++)
-		r->where[s + i] = REGION_NONE;
+		ledger_set(r, s + i, REGION_NONE);
 	t->dropped += n;
 }
 
@@ -464,7 +464,7 @@ static void dn_refill(struct cw_thread *t, size_t s, size_t n, int pmfd)
 		r->gen[s + i]++;
 		if (r->pfn0)
 			r->pfn0[s + i] = pfn[i] & PM_PFN_MASK;
-		r->where[s + i] = REGION_SRC;
+		ledger_set(r, s + i, REGION_SRC);
 	}
 	t->refilled += done;
 }

@@ -323,7 +323,7 @@ static uint64_t gc_batch(struct worker *w, size_t *cursor, uint64_t npages, stru
 			       r->mode->allowed_errs, &err);
 		done = (size_t)ret / MS_PAGE_SIZE;
 		for (size_t i = 0; i < done; i++)
-			r->where[s + i] = to;
+			ledger_set(r, s + i, to);
 		moved += done;
 		if (done < n && (err == EAGAIN || err == EBUSY) && ++tries < MOVE_TRIES) {
 			n = done;	/* retry the rest from where it stopped */
@@ -480,7 +480,7 @@ static uint64_t ui_touch(struct worker *w, struct ui_state *u, size_t s, bool *f
 	*fault_ns += a1 - a0;
 	if (page != s)
 		ui_fail(r, w, "touch", (uintptr_t)h, (int64_t)page);
-	r->where[s] = to;
+	ledger_set(r, s, to);
 	r->gen[s]++;
 	stamp_write((void *)h, r->seed, REGION_SRC, (uint32_t)s, r->gen[s]);
 	off = (c1 - c0) + (q1 - q0);
@@ -502,7 +502,7 @@ static bool ui_move(struct worker *w, struct ui_state *u, size_t s)
 	} while (ret != MS_PAGE_SIZE && (err == EAGAIN || err == EBUSY) && ++tries < MOVE_TRIES);
 	if (ret != MS_PAGE_SIZE)
 		return false;
-	r->where[s] = to;
+	ledger_set(r, s, to);
 	return true;
 }
 

@@ -87,7 +87,7 @@ retry:
 	done = (size_t)moved / MS_PAGE_SIZE;
 	for (i = 0; i < done; i++)
 		if (r->where[s + i] != REGION_NONE)
-			r->where[s + i] = to;
+			ledger_set(r, s + i, to);
 	if (done == n)
 		return n;
 	if ((err == EAGAIN || err == EBUSY) && ++tries < 64 && !run_stopped(r)) {
@@ -159,7 +159,7 @@ static void *bare_mover(void *arg)
 	}
 	/* pages [lo, s) went to dir ^ 1 in the unfinished pass */
 	for (i = w->lo; i < w->hi; i++)
-		r->where[i] = i < s ? dir ^ 1 : dir;
+		ledger_set(r, i, i < s ? dir ^ 1 : dir);
 	w->st.ops = w->st.pages = ops;
 	hist_add(&w->st.move_lat, ops ? (now_ns() - t0) / ops : 0);
 	return NULL;
@@ -235,7 +235,7 @@ static void *contended_mover(void *arg)
 				moved = run_move(r, &w->st, addr_of(r, to, s), addr_of(r, from, s),
 						 (end - s) * MS_PAGE_SIZE, 0, r->mode->allowed_errs, &err);
 				for (size_t i = 0; i < (size_t)moved / MS_PAGE_SIZE; i++)
-					r->where[s + i] = to;
+					ledger_set(r, s + i, to);
 				s += (size_t)moved / MS_PAGE_SIZE + (err ? 1 : 0);
 			}
 		}
@@ -311,7 +311,7 @@ static void *fault_toucher(void *arg)
 			hist_add(&w->st.aux_lat, t1 - t0);
 			w->st.aux_ops++;
 			run_progress(&w->st);
-			r->where[s] = REGION_DST;
+			ledger_set(r, s, REGION_DST);
 			/* write the page it now owns: the new generation must survive the moves */
 			r->gen[s]++;
 			stamp_write((void *)h, r->seed, REGION_SRC, (uint32_t)s, r->gen[s]);

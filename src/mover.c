@@ -248,7 +248,7 @@ static void *worker_main(void *arg)
 	struct run *r = w->run;
 
 	set_thread_name(w->kind, w->idx, w->st.name);
-	w->st.tid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&w->st.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	hist_init(&w->st.move_lat);
 	hist_init(&w->st.aux_lat);
 	if (w->parks && !w->idx && r->hang_page >= 0) {
@@ -324,16 +324,17 @@ static json_t *dump_stacks(struct run *r)
 
 	for (i = 0; i < r->nworkers; i++) {
 		struct worker *w = &r->workers[i];
+		pid_t tid = __atomic_load_n(&w->st.tid, __ATOMIC_ACQUIRE);
 		char *p, state = '?';
 
-		read_task_file(w->st.tid, "stack", stack, sizeof(stack));
-		read_task_file(w->st.tid, "wchan", wchan, sizeof(wchan));
-		read_task_file(w->st.tid, "stat", stat, sizeof(stat));
+		read_task_file(tid, "stack", stack, sizeof(stack));
+		read_task_file(tid, "wchan", wchan, sizeof(wchan));
+		read_task_file(tid, "stat", stat, sizeof(stat));
 		p = strrchr(stat, ')');
 		if (p && p[1] == ' ')
 			state = p[2];
 		json_array_append_new(arr, json_pack("{s:s, s:i, s:s#, s:s, s:s}", "thread", w->st.name,
-						     "tid", w->st.tid, "state", &state, (size_t)1,
+						     "tid", tid, "state", &state, (size_t)1,
 						     "wchan", wchan, "stack", stack));
 	}
 	return arr;

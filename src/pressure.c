@@ -847,9 +847,12 @@ static void *ctl_main(void *arg)
 			lockstat_add_tid(p->lock, c->tid, c->name);
 	}
 	while (!pressure_stopped(p)) {
-		for (i = 0; i < r->nworkers; i++)
-			if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE) && r->workers[i].st.tid)
-				delayacct_poll(p->dacct, r->workers[i].st.tid, r->workers[i].st.name);
+		for (i = 0; i < r->nworkers; i++) {
+			pid_t tid = __atomic_load_n(&r->workers[i].st.tid, __ATOMIC_ACQUIRE);
+
+			if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE) && tid)
+				delayacct_poll(p->dacct, tid, r->workers[i].st.name);
+		}
 		for (i = 0; i < p->nb; i++)
 			if (p->bi[i].th.tid)
 				delayacct_poll(p->dacct, p->bi[i].th.tid, p->bi[i].th.name);

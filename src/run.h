@@ -151,6 +151,15 @@ static inline void run_progress(struct thread_stats *st)
 	__atomic_store_n(&st->progress, st->progress + 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * The ledger: page s is in region r->where[s].  Only the slot's owner
+ * writes it; the pagemap sampler reads it live, hence relaxed atomics.
+ */
+static inline void ledger_set(struct run *r, size_t s, uint8_t region)
+{
+	__atomic_store_n(&r->where[s], region, __ATOMIC_RELAXED);
+}
+
 uint64_t now_ns(void);
 void set_thread_name(const char *kind, unsigned idx, char *out16);
 

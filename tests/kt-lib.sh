@@ -15,6 +15,37 @@ require_move() {
 	fi
 }
 
+# known_kernel_bug FILE.json: true when the run failed with exactly the
+# signature of the host-kernel MOVE bug this tool found (a MOVE reported
+# success but the page stayed where it was: the oracle sees only
+# "misplaced" pages and the next MOVE of it fails with EEXIST; see
+# scripts/repro-move-pageout.c).  Any other failure is not excused, and
+# MOVESTRESS_STRICT=1 excuses nothing.
+known_kernel_bug() {
+	[ "${MOVESTRESS_STRICT:-0}" = 1 ] && return 1
+	python3 - "$1" <<'EOF2'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(1)
+ok = d.get("verdict") == "failure"
+for res in d.get("results", []):
+    o = res.get("oracle", {})
+    kinds = {k for k, v in o.get("by_kind", {}).items() if v}
+    errs = {f["errno"] for f in res.get("move", {}).get("failure_detail", [])}
+    if not o.get("pass", False):
+        ok = ok and kinds <= {"misplaced"} and errs <= {"EEXIST"}
+    elif errs:
+        ok = False
+ok = ok and not d.get("health", {}).get("kmsg", {}).get("reports")
+if ok:
+    print("KNOWN-KERNEL-BUG: MOVE reported success but left the page in place "
+          "(misplaced pages, EEXIST on the next move); set MOVESTRESS_STRICT=1 to fail on it")
+sys.exit(0 if ok else 1)
+EOF2
+}
+
 # run_ok NAME ARGS...: the run must pass (or skip with 77, passed through)
 run_ok() {
 	name=$1; shift
@@ -22,6 +53,10 @@ run_ok() {
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		echo "skip $name: $(grep skipped "$TMP/$name.out")"
+		return 0
+	fi
+	if [ $rc -eq 1 ] && known_kernel_bug "$TMP/$name.json"; then
+		echo "ok $name: kernel bug reproduced, see above"
 		return 0
 	fi
 	[ $rc -eq 0 ] || { cat "$TMP/$name.out"; fail "$name exited $rc"; }
