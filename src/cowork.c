@@ -272,9 +272,9 @@ static void snapshot_movers(struct cowork *cw)
 		const struct thread_stats *st = &r->workers[i].st;
 
 		for (b = 0; b < HIST_NR_BUCKETS; b++)
-			cw->base_lat->buckets[b] += *(const volatile uint64_t *)&st->move_lat.buckets[b];
-		cw->base_ops += *(const volatile uint64_t *)&st->ops;
-		cw->base_pages += *(const volatile uint64_t *)&st->pages;
+			cw->base_lat->buckets[b] += __atomic_load_n(&st->move_lat.buckets[b], __ATOMIC_RELAXED);
+		cw->base_ops += __atomic_load_n(&st->ops, __ATOMIC_RELAXED);
+		cw->base_pages += __atomic_load_n(&st->pages, __ATOMIC_RELAXED);
 	}
 }
 

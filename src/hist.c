@@ -67,19 +67,28 @@ void hist_init(struct hist *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/*
+ * Only the owning thread writes a histogram, but live readers (the
+ * pressure side's warm-up snapshot, the status line) load its fields while
+ * it runs, so the stores are relaxed atomics: plain moves on x86, and no
+ * data race for the compiler or TSan.
+ */
+#define STORE(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+
 void hist_add(struct hist *h, uint64_t ns)
 {
-	double delta;
+	uint64_t n = h->n + 1;
+	double delta = (double)ns - h->mean, mean = h->mean + delta / (double)n;
+	unsigned int i = hist_val_to_idx(ns);
 
-	if (!h->n || ns < h->min)
-		h->min = ns;
+	if (n == 1 || ns < h->min)
+		STORE(h->min, ns);
 	if (ns > h->max)
-		h->max = ns;
-	h->n++;
-	delta = (double)ns - h->mean;
-	h->mean += delta / (double)h->n;
-	h->m2 += delta * ((double)ns - h->mean);
-	h->buckets[hist_val_to_idx(ns)]++;
+		STORE(h->max, ns);
+	STORE(h->n, n);
+	__atomic_store(&h->mean, &mean, __ATOMIC_RELAXED);
+	h->m2 += delta * ((double)ns - mean);
+	STORE(h->buckets[i], h->buckets[i] + 1);
 }
 
 void hist_merge(struct hist *dst, const struct hist *src)

@@ -160,7 +160,8 @@ static void *bare_mover(void *arg)
 	/* pages [lo, s) went to dir ^ 1 in the unfinished pass */
 	for (i = w->lo; i < w->hi; i++)
 		ledger_set(r, i, i < s ? dir ^ 1 : dir);
-	w->st.ops = w->st.pages = ops;
+	__atomic_store_n(&w->st.ops, ops, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->st.pages, ops, __ATOMIC_RELAXED);
 	hist_add(&w->st.move_lat, ops ? (now_ns() - t0) / ops : 0);
 	return NULL;
 }

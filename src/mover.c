@@ -105,7 +105,7 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 
 	t1 = now_ns();
 	hist_add(&st->move_lat, t1 - t0);
-	st->ops++;
+	__atomic_store_n(&st->ops, st->ops + 1, __ATOMIC_RELAXED);	/* read live */
 	run_progress(st);
 	if (moved < 0)
 		moved = 0;
@@ -249,8 +249,7 @@ static void *worker_main(void *arg)
 
 	set_thread_name(w->kind, w->idx, w->st.name);
 	__atomic_store_n(&w->st.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-	hist_init(&w->st.move_lat);
-	hist_init(&w->st.aux_lat);
+	/* the histograms start zeroed (calloc): a zeroed struct hist is empty */
 	if (w->parks && !w->idx && r->hang_page >= 0) {
 		/*
 		 * --inject=hang:PAGE, the watchdog's own test: read the

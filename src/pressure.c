@@ -783,7 +783,7 @@ static void snapshot_movers(struct pressure *p)
 		}
 		h->min = __atomic_load_n(&st->move_lat.min, __ATOMIC_RELAXED);
 		h->max = __atomic_load_n(&st->move_lat.max, __ATOMIC_RELAXED);
-		h->mean = st->move_lat.mean;
+		__atomic_load(&st->move_lat.mean, &h->mean, __ATOMIC_RELAXED);
 	}
 	p->have_base = true;
 }
