@@ -214,17 +214,6 @@ struct cowork {
 
 static const struct cowork_desc cowork_table[];
 
-static inline uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x;
-}
-
 static bool cw_stopped(const struct cw_thread *t)
 {
 	return run_stopped(t->cw->r);

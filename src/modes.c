@@ -21,17 +21,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static inline uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x;
-}
-
 static inline bool quota_done(const struct worker *w)
 {
 	return w->quota && w->st.ops >= w->quota;

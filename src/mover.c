@@ -188,10 +188,7 @@ static void populate(struct run *r)
 	size_t s;
 
 	for (s = 0; s < r->npages; s++) {
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		if (r->mode->sparse && rng % 100 < r->o->hole_pct) {
+		if (r->mode->sparse && rng_next(&rng) % 100 < r->o->hole_pct) {
 			r->where[s] = REGION_NONE;
 			continue;
 		}

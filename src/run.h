@@ -160,6 +160,18 @@ static inline void ledger_set(struct run *r, size_t s, uint8_t region)
 	__atomic_store_n(&r->where[s], region, __ATOMIC_RELAXED);
 }
 
+/* xorshift64: every random choice of a run derives from --seed */
+static inline uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
 uint64_t now_ns(void);
 void set_thread_name(const char *kind, unsigned idx, char *out16);
 
