@@ -653,6 +653,35 @@ static json_t *health_block(struct run *r, unsigned long taint0, int taint_err,
 	return h;
 }
 
+/*
+ * The patched kernels count rmap walks that found folio->mapping changed
+ * under them (rmap_walk_mapping_changed): a MOVE re-pointed the folio
+ * while a walker that should have been excluded was walking it.  Under
+ * any policy that is a serialisation bug (the folio-unsafe control exists
+ * to make it happen), so it is a kernel report like a KASAN splat.
+ */
+static void rmap_race_check(json_t *result, struct verdict *v, FILE *out)
+{
+	json_t *kernel = json_object_get(result, "kernel"), *health = json_object_get(result, "health");
+	json_int_t n = json_integer_value(json_object_get(json_object_get(kernel, "counters"),
+							  "rmap_walk_mapping_changed"));
+	const char *policy = json_string_value(json_object_get(kernel, "rmap_policy"));
+	char title[160];
+
+	if (n <= 0)
+		return;
+	snprintf(title, sizeof(title), "rmap walk saw folio->mapping change under it %lld time(s) (uffd_move_rmap=%s)",
+		 (long long)n, policy ? policy : "?");
+	json_object_set_new(health, "rmap_race", json_pack("{s:I, s:s, s:s}", "rmap_walk_mapping_changed",
+							   n, "policy", policy ? policy : "?", "title", title));
+	if (v->code != MS_EXIT_HANG) {
+		v->name = "kernel-report";
+		v->code = MS_EXIT_KERNEL_REPORT;
+	}
+	if (out)
+		fprintf(out, "  kernel: RACE: %s\n", title);
+}
+
 static void print_header(const struct run *r, FILE *f)
 {
 	const struct opts *o = r->o;
@@ -1022,6 +1051,7 @@ int run_main(struct opts *o, json_t **result_out)
 		sides[i]->report(r, mode_res, out);
 	json_object_set_new(result, "results", json_pack("[o]", mode_res));
 	json_object_set_new(result, "health", health_block(r, taint0, taint_err, marker, &v, out));
+	rmap_race_check(result, &v, out);
 	if (interrupted)
 		json_object_set_new(result, "interrupted", json_true());
 	json_object_set_new(result, "verdict", json_string(v.name));
