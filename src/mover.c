@@ -941,7 +941,18 @@ int run_main(struct opts *o, json_t **result_out)
 	for (i = 0; sides[i]; i++)
 		sides[i]->stop(r);
 
-	/* the oracle, on a quiet address space */
+	/*
+	 * The oracle, on a quiet address space.  Unregistering lets
+	 * khugepaged collapse the regions again, and with THP "always" it
+	 * fills the empty PTEs of a collapsed range with zero pages (seen in
+	 * the VM: a dozen "stray" zero pages at the end of a PMD range).
+	 * MADV_NOHUGEPAGE first: collapse revalidates the VMA under the
+	 * mmap lock, so none can start or finish after this.
+	 */
+	for (i = 0; i < MS_NR_REGIONS; i++)
+		for (unsigned v = 0; v < r->reg[i].nvmas; v++)
+			madvise(region_addr(&r->reg[i], (size_t)v * r->reg[i].vma_pages),
+				r->reg[i].vma_pages * MS_PAGE_SIZE, MADV_NOHUGEPAGE);
 	register_all(r, false, why, sizeof(why));
 	if (o->inject[0] && inject(r, injected, sizeof(injected))) {
 		fprintf(stderr, "movestress: --inject: page out of range or a hole: %s\n", o->inject);
