@@ -39,6 +39,7 @@ struct pstats {
 	int last_err;
 	char last_what[48];
 	uint64_t progress;
+	struct trace_buf *trace;	/* jank --trace: reclaim slices on this thread's track */
 };
 
 struct pthread_ctx {

@@ -11,6 +11,8 @@
 #include "kv.h"
 #include "modes.h"
 #include "pressure.h"
+#include "trace-json.h"
+#include "jank.h"
 #include "trials.h"
 #include "pressure-int.h"
 #include "report.h"
@@ -68,6 +70,11 @@ bool pressure_sleep(const struct pressure *p, uint64_t ns)
 
 void pstat_record(struct pstats *st, uint64_t lat, int err, uint64_t bytes, const char *what)
 {
+	if (st->trace && lat) {
+		uint64_t t = now_ns();
+
+		trace_slice(st->trace, "reclaim", what, t - lat, t, NULL);
+	}
 	hist_add(&st->lat, lat);
 	st->ops++;
 	st->bytes += bytes;
@@ -794,6 +801,7 @@ static void *backend_main(void *arg)
 
 	set_thread_name(c->bi->b->thread_kind, c->idx, c->name);
 	__atomic_store_n(&c->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	c->st.trace = jank_trace_register(c->p->r, c->name, c->tid);
 	return c->bi->b->thread(c);
 }
 
