@@ -70,10 +70,10 @@ static const struct scenario quick_matrix[] = {
 	 * (the guest follows Debian) reclaim locks the folio first, so these
 	 * are the cells where the folio-unsafe control must show its race.
 	 */
-	{ "partitioned-damon", "--mode=partitioned --movers=2 --size=16M --runtime=4s --reclaim=damon" },
-	{ "partitioned-page_idle", "--mode=partitioned --movers=2 --size=16M --runtime=4s --reclaim=page_idle" },
-	{ "contended-damon", "--mode=contended --movers=2 --size=8M --runtime=3s --reclaim=damon" },
-	{ "contended-page_idle", "--mode=contended --movers=2 --size=8M --runtime=3s --reclaim=page_idle" },
+	{ "partitioned-damon", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=damon" },
+	{ "partitioned-page_idle", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=page_idle" },
+	{ "contended-damon", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=damon" },
+	{ "contended-page_idle", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=page_idle" },
 	{ NULL, NULL },
 };
 
