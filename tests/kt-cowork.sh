@@ -10,21 +10,10 @@ require_move
 # json_num FILE KEY: the first integer value of "KEY": in FILE
 json_num() { sed -n "s/.*\"$2\": \([0-9][0-9]*\).*/\1/p" "$1" | head -1; }
 
-# run_cowork NAME ARGS...: like run_ok, but a skipped co-workload is a skip
+# run_cowork NAME ARGS...: run_ok, and a skipped co-workload is a skip too
 run_cowork() {
-	name=$1; shift
-	"$MOVESTRESS" run "$@" --output "$TMP/$name.json" > "$TMP/$name.out" 2>&1
-	rc=$?
-	if [ $rc -eq 77 ]; then
-		echo "skip $name: $(grep skipped "$TMP/$name.out")"
-		return 77
-	fi
-	if [ $rc -eq 1 ] && known_kernel_bug "$TMP/$name.json"; then
-		echo "ok $name: kernel bug reproduced, see above"
-		return 77
-	fi
-	[ $rc -eq 0 ] || { cat "$TMP/$name.out"; fail "$name exited $rc"; }
-	grep -q "oracle: PASS" "$TMP/$name.out" || { cat "$TMP/$name.out"; fail "$name: no oracle PASS"; }
+	run_ok "$@" || return $?
+	name=$1
 	if grep -q "cowork .*: skipped" "$TMP/$name.out"; then
 		echo "skip $name: $(grep 'cowork .*: skipped' "$TMP/$name.out")"
 		return 77
