@@ -234,11 +234,6 @@ out:
 
 /* ---- threads ---- */
 
-struct thread_start {
-	struct worker *w;
-	void *(*fn)(void *);
-};
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -897,7 +892,6 @@ int run_main(struct opts *o, json_t **result_out)
 	}
 	if (!start_thread(&wd, watchdog_main, r))
 		wd_started = true;
-	r->reclaim_active = strcmp(o->reclaim, "none") != 0;
 	for (i = 0; sides[i]; i++)
 		sides[i]->start(r);
 

@@ -135,7 +135,6 @@ struct run {
 
 	void *pressure;			/* pressure backends' state (pressure.c) */
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
-	bool reclaim_active;		/* frames may change: no pfn check */
 	void *cowork;			/* co-workloads' state (cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
 	uint64_t side_failures;		/* side workloads' own check failures: fail the run */

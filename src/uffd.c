@@ -191,8 +191,3 @@ int uffd_wake(int fd, uint64_t start, uint64_t len)
 
 	return ioctl(fd, UFFDIO_WAKE, &r) ? -errno : 0;
 }
-
-bool uffd_errno_is_expected(int err)
-{
-	return err == EAGAIN || err == EBUSY || err == EEXIST || err == ENOENT;
-}

@@ -37,8 +37,6 @@ static inline int64_t uffd_move(int fd, uint64_t dst, uint64_t src, uint64_t len
 				uint64_t mode, int *err);
 int uffd_wake(int fd, uint64_t start, uint64_t len);
 
-bool uffd_errno_is_expected(int err);
-
 #include <errno.h>
 #include <sys/ioctl.h>
 
