@@ -23,5 +23,7 @@ for spec in corrupt:17 zero:300 lose:1000 dup:42; do
 	esac
 	grep -q "page $page: $want" "$TMP/neg.out" || { cat "$TMP/neg.out"; fail "--inject=$spec: no '$want'"; }
 	grep -q '"verdict": "failure"' "$TMP/neg.json" || fail "--inject=$spec: JSON verdict"
+	# and the other tests' excuse for the host-kernel MOVE bug does not cover it
+	known_kernel_bug "$TMP/neg.json" > /dev/null && fail "--inject=$spec: excused as the known kernel bug"
 	echo "ok --inject=$spec caught: $(grep "page $page:" "$TMP/neg.out" | head -1)"
 done
