@@ -39,6 +39,11 @@ uptime_s() {
 	cut -d' ' -f1 /proc/uptime
 }
 
+LRU_GEN=/sys/kernel/mm/lru_gen/enabled
+lru_gen_now() {
+	cat "$LRU_GEN" 2>/dev/null || echo absent
+}
+
 flush_results() {
 	# A raw tar stream on the whole disk: no filesystem in the guest or
 	# the host, and what was flushed survives a later crash or kill.
@@ -60,6 +65,7 @@ shutdown_vm() {
 # --- what the guest sees -----------------------------------------------
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 rmap_policy=$(cat /sys/kernel/mm/uffd_move/rmap_policy 2>/dev/null)
+lru_gen_boot=$(lru_gen_now)
 {
 	echo "cpus=$cpus"
 	echo "online=$(cat /sys/devices/system/cpu/online)"
@@ -68,6 +74,7 @@ rmap_policy=$(cat /sys/kernel/mm/uffd_move/rmap_policy 2>/dev/null)
 	echo "mem_total_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 	echo "requested_policy=$POLICY"
 	echo "rmap_policy=$rmap_policy"
+	echo "lru_gen=$lru_gen_boot"
 } > /results/guest.txt
 mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy"
 
@@ -117,6 +124,18 @@ while IFS="$tab" read -r name args; do
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	reason=
 	[ $rc -eq 137 ] && reason="killed after ${CELL_TIMEOUT}s in the guest"
+	# A cell may switch the LRU (movestress --lru-gen) and must put it
+	# back, or the next cells reclaim with another LRU than they say.  A
+	# killed run cannot: put it back here.  Any other run that did not is
+	# a failure of the cell.
+	lru_gen_left=$(lru_gen_now)
+	if [ "$lru_gen_left" != "$lru_gen_boot" ]; then
+		echo "$lru_gen_boot" > "$LRU_GEN"
+		if [ $rc -ne 137 ]; then
+			{ [ $rc -eq 0 ] || [ $rc -eq 77 ]; } && rc=1
+			reason="${reason:+$reason; }left $LRU_GEN at $lru_gen_left (was $lru_gen_boot)"
+		fi
+	fi
 	printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$secs" "$reason" >> /results/status
 	# the verdict lines, inside the cell's console segment
 	tail -n 3 "/results/$name.log"

@@ -69,7 +69,11 @@ static const struct scenario quick_matrix[] = {
 	 * The walkers that skip the folio lock for anon folios: with MGLRU
 	 * (the guest follows Debian) reclaim locks the folio first, so these
 	 * are the cells where the folio-unsafe control must show its race.
+	 * The classic LRU's shrink_active_list() is one of them: memcg
+	 * reclaim with --lru-gen=off measures folio_referenced()'s side of
+	 * the trade (rmap_referenced_trylock_fail, ..._anon_vma_contended).
 	 */
+	{ "partitioned-memcg-classic", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=memcg --swap=auto --lru-gen=off" },
 	{ "partitioned-damon", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=damon" },
 	{ "partitioned-page_idle", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=page_idle" },
 	{ "contended-damon", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=damon" },

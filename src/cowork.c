@@ -46,16 +46,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-#ifndef MADV_COLD
-#define MADV_COLD 20
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
 /* PROCMAP_QUERY (6.11 uapi/linux/fs.h); Debian 12's headers predate it */
 struct cw_procmap_query {
 	uint64_t size;
@@ -1394,8 +1384,11 @@ static void cowork_stop(struct run *r)
 	cw->t_stop = now_ns();
 	if (cw->go)
 		cw->vm1 = kv_read("/proc/vmstat");
-	for (i = 0; i < cw->nthreads; i++)
+	for (i = 0; i < cw->nthreads; i++) {
 		cw->failures += cw->t[i].failures;
+		if (cw->t[i].mst)
+			r->side_moved_pages += cw->t[i].mst->pages;
+	}
 	r->side_failures += cw->failures;
 }
 

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "env.h"
 #include "kv.h"
+#include "lru-gen.h"
 #include "uffd.h"
 
 #include <errno.h>
@@ -120,6 +121,9 @@ json_t *env_collect(const struct uffd_info *uffd)
 		json_object_set_new(env, "thp_defrag", json_string(mode));
 	}
 	json_object_set_new(env, "swap", swaps());
+	/* after --lru-gen was applied: the LRU reclaim used during the run */
+	json_object_set_new(env, "lru", json_string(lru_gen_state(buf, sizeof(buf))));
+	json_object_set_new(env, "lru_gen", json_string(buf));
 	if (uffd)
 		json_object_set_new(env, "uffd", json_pack("{s:s, s:b, s:s+}",
 				    "via", uffd->via, "user_mode_only", uffd->user_mode_only,

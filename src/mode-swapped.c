@@ -37,10 +37,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
 #define CHUNK 64
 
 struct swapped_priv {
@@ -56,17 +52,6 @@ struct stale_track {
 };
 
 static __thread struct stale_track stale;
-
-static inline uint64_t rng(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x;
-}
 
 static inline uint64_t addr(const struct run *r, unsigned region, size_t s)
 {
@@ -169,7 +154,7 @@ void *swapped_toucher(void *arg)
 	unsigned g;
 
 	while (!run_stopped(r)) {
-		x = rng(&w->rng);
+		x = rng_next(&w->rng);
 		s = x % r->npages;
 		if (!(w->st.aux_ops % 16)) {
 			size_t c = s - s % CHUNK;

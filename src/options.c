@@ -10,6 +10,7 @@
 #include "modes.h"
 #include "pressure.h"
 #include "cowork.h"
+#include "lru-gen.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -83,6 +84,8 @@ const struct opt_desc opt_table[] = {
 	  "batch madvise pressure ops through io_uring or plain syscalls", "pressure" },
 	{ "lock-stacks", OPT_BOOL, OFF(lock_stacks), "0", 0, 1, NULL, NULL,
 	  "attribute lock contention to callers (stack traces)", "pressure" },
+	{ "lru-gen", OPT_ENUM, OFF(lru_gen), "keep", 0, 0, lru_gen_names, "STATE",
+	  "LRU reclaim uses: off = classic (walks anon rmaps without the folio lock), on = multi-gen, keep = as is (/sys/kernel/mm/lru_gen/enabled, restored after the run)", "pressure" },
 	{ "with", OPT_LIST, OFF(with), NULL, 0, 0, cowork_names, "NAME[,NAME]",
 	  "co-workloads on the same mm beside the movers, each with its own check (see `movestress list`)", "cowork" },
 	{ "batch", OPT_STR, OFF(batch), "8,64", 0, 0, NULL, "N[,N]",

@@ -56,6 +56,7 @@ struct opts {
 	char swap[16];
 	char io[16];
 	bool lock_stacks;
+	char lru_gen[8];	/* keep|on|off (lru-gen.c) */
 	/* co-workloads (cowork.c) */
 	char with[128];		/* dontneed,process_madvise,maps,churn */
 	char batch[64];		/* process_madvise iovec counts, comma-separated */

@@ -33,13 +33,6 @@
 #include <liburing.h>
 #endif
 
-#ifndef MADV_COLD
-#define MADV_COLD 20
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
 #define MADV_CHUNK_PAGES	64	/* pages per madvise op */
 #define MADV_BATCH		16	/* ops per io_uring submission */
 #define PRESSURE_PAUSE_NS	(1 * 1000000ULL)

@@ -41,6 +41,7 @@ void stats_merge(struct thread_stats *out, const struct worker *w, unsigned n)
 		out->pages += s->pages;
 		out->short_moves += s->short_moves;
 		out->failures += s->failures;
+		out->moved_but_failed += s->moved_but_failed;
 		out->aux_ops += s->aux_ops;
 		out->thp_pmd_ops += s->thp_pmd_ops;
 		out->thp_partial_ops += s->thp_partial_ops;
@@ -72,6 +73,7 @@ json_t *stats_to_json(const struct thread_stats *st, uint64_t elapsed_ns, bool w
 			json_object_set_new(ret, errno_name(k), json_integer(st->retries[k]));
 	json_object_set_new(j, "retries", ret);
 	json_object_set_new(j, "failures", json_integer(st->failures));
+	json_object_set_new(j, "moved_but_failed", json_integer(st->moved_but_failed));
 	for (k = 0; k < st->nfail; k++) {
 		const struct op_failure *f = &st->fail[k];
 
@@ -125,7 +127,11 @@ void print_failures(FILE *f, const struct thread_stats *st)
 
 	if (!st->failures)
 		return;
-	fprintf(f, "    FAILURES: %llu unexpected error(s)\n", (unsigned long long)st->failures);
+	fprintf(f, "    FAILURES: %llu unexpected error(s)", (unsigned long long)st->failures);
+	if (st->moved_but_failed)
+		fprintf(f, ", %llu of them MOVEs that moved the page(s) but failed the ioctl (a kernel bug)",
+			(unsigned long long)st->moved_but_failed);
+	fputc('\n', f);
 	for (k = 0; k < st->nfail; k++)
 		fprintf(f, "      %s dst=0x%llx src=0x%llx len=%llu mode=0x%llx -> %s (ret %lld) at +%.3fs\n",
 			st->fail[k].op, (unsigned long long)st->fail[k].dst,

@@ -69,6 +69,7 @@ struct thread_stats {
 	uint64_t short_moves;
 	uint64_t retries[MS_MAX_ERRNO];
 	uint64_t failures;
+	uint64_t moved_but_failed;	/* of those: MOVEs that moved yet failed (run_move) */
 	unsigned nfail;
 	struct op_failure fail[MS_MAX_FAILS];
 	struct hist move_lat;	/* per MOVE ioctl */
@@ -138,6 +139,7 @@ struct run {
 	void *cowork;			/* co-workloads' state (cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
 	uint64_t side_failures;		/* side workloads' own check failures: fail the run */
+	uint64_t side_moved_pages;	/* pages the side workloads' own MOVEs reported moved */
 };
 
 static inline bool run_stopped(const struct run *r)
@@ -185,6 +187,8 @@ void run_gate(struct run *r);
 int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
 		 uint64_t len, uint64_t mode, unsigned allowed_errs, int *err);
 /* bitmask helpers for allowed errors */
+/* op_failure.op of a MOVE that moved pages yet failed the ioctl (see run_move) */
+#define MOVED_BUT_FAILED "UFFDIO_MOVE moved the page(s) but failed"
 #define ERRBIT_EAGAIN	(1u << 0)
 #define ERRBIT_EBUSY	(1u << 1)
 #define ERRBIT_EEXIST	(1u << 2)
