@@ -248,7 +248,14 @@ int cli_main(int argc, char **argv)
 			return MS_EXIT_PASS;
 		}
 	opts_defaults(&o);
-	if (opts_parse(&o, argc - 1, argv + 1, &pos))
-		return MS_EXIT_USAGE;
+	if (opts_parse(&o, argc - 1, argv + 1, &pos)) {
+		/* the exit-code convention covers a bad option too, wherever it stands */
+		for (pos = 2; pos < argc; pos++)
+			if (!strncmp(argv[pos], "--exit-codes=", 13))
+				snprintf(o.exit_codes, sizeof(o.exit_codes), "%s", argv[pos] + 13);
+			else if (!strcmp(argv[pos], "--exit-codes") && pos + 1 < argc)
+				snprintf(o.exit_codes, sizeof(o.exit_codes), "%s", argv[pos + 1]);
+		return exit_code_map(&o, MS_EXIT_USAGE);
+	}
 	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, pos));
 }

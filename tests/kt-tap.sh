@@ -69,3 +69,12 @@ echo "ok: injected failure -> not ok, exit 1, tap-driver FAIL"
 "$MOVESTRESS" run $ARGS --quiet --exit-codes=kselftest > /dev/null 2>&1
 [ $? -eq 0 ] || fail "kselftest pass code"
 echo "ok: --exit-codes=kselftest"
+
+# a bad option maps too, wherever --exit-codes stands (usage: kselftest 1, automake 99)
+"$MOVESTRESS" run --exit-codes=kselftest --mode=bogus > /dev/null 2>&1
+[ $? -eq 1 ] || fail "kselftest code for a bad option"
+"$MOVESTRESS" run --mode=bogus --exit-codes automake > /dev/null 2>&1
+[ $? -eq 99 ] || fail "automake code for a bad option"
+"$MOVESTRESS" run --mode=bogus > /dev/null 2>&1
+[ $? -eq 2 ] || fail "usage code for a bad option"
+echo "ok: --exit-codes covers option errors"
