@@ -31,6 +31,7 @@
 #include "oracle.h"
 #include "run.h"
 #include "stamp.h"
+#include "trials.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1399,9 +1400,10 @@ static double per_s(uint64_t n, uint64_t ns)
 	return ns ? (double)n * 1e9 / (double)ns : 0.0;
 }
 
-static json_t *lat_json(const struct hist *h)
+/* with --output-format=json+ (or --bins) the log-linear bins too, as for MOVE */
+static json_t *lat_json(const struct cowork *cw, const struct hist *h)
 {
-	return hist_to_json(h, hist_default_pcts, hist_default_npcts, false);
+	return hist_to_json(h, hist_default_pcts, hist_default_npcts, opts_with_bins(cw->r->o));
 }
 
 static void print_lat(FILE *f, const char *what, const struct hist *h)
@@ -1495,13 +1497,13 @@ static void dontneed_report(struct cowork *cw, const struct cowork_desc *d, json
 	json_object_set_new(obj, "dst_dontneed", json_pack("{s:s, s:I, s:I, s:f, s:f, s:o}",
 		"what", "MADV_DONTNEED of moved destination pages (uffd-armed VMA)",
 		"ops", (json_int_t)ops, "bytes", (json_int_t)bytes, "ops_per_s", per_s(ops, win),
-		"mib_per_s", per_s(bytes, win) / 1048576.0, "lat_ns", lat_json(&lat[0])));
+		"mib_per_s", per_s(bytes, win) / 1048576.0, "lat_ns", lat_json(cw, &lat[0])));
 	json_object_set_new(obj, "own_dontneed", json_pack("{s:s, s:I, s:I, s:f, s:o}",
 		"what", "MADV_DONTNEED of its own neighbour VMA (not uffd-armed)",
 		"ops", (json_int_t)own_ops, "bytes", (json_int_t)own_bytes, "ops_per_s", per_s(own_ops, win),
-		"lat_ns", lat_json(&lat[1])));
+		"lat_ns", lat_json(cw, &lat[1])));
 	json_object_set_new(obj, "move", json_pack("{s:I, s:I, s:I, s:o}", "pages_moved_out", (json_int_t)moved,
-		"pages_refilled", (json_int_t)refilled, "ops", (json_int_t)mv->n, "lat_ns", lat_json(mv)));
+		"pages_refilled", (json_int_t)refilled, "ops", (json_int_t)mv->n, "lat_ns", lat_json(cw, mv)));
 	json_object_set_new(obj, "pages_dropped", json_integer((json_int_t)dropped));
 	json_object_set_new(obj, "failures", json_integer((json_int_t)fails));
 	if (f) {
@@ -1577,7 +1579,7 @@ static void pmadv_report(struct cowork *cw, const struct cowork_desc *d, json_t 
 			j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:o}", "calls", (json_int_t)m[k].calls,
 				      "ranges", (json_int_t)m[k].ranges, "bytes_advised", (json_int_t)m[k].bytes,
 				      "errors", (json_int_t)m[k].errors, "ns_per_range", per,
-				      "calls_per_s", per_s(m[k].calls, win), "call_lat_ns", lat_json(&m[k].lat));
+				      "calls_per_s", per_s(m[k].calls, win), "call_lat_ns", lat_json(cw, &m[k].lat));
 			if (k >= PM_ARM_BATCH && single > 0 && per > 0) {
 				json_object_set_new(j, "speedup_vs_vlen1_pct", json_real((1.0 - per / single) * 100.0));
 				if (plain > 0)
@@ -1664,8 +1666,8 @@ static void maps_report(struct cowork *cw, const struct cowork_desc *d, json_t *
 		json_object_set_new(obj, "procmap_query", json_sprintf("unavailable: %s", cw->query_why));
 	json_object_set_new(obj, "snapshots_per_s", json_real(per_s(ops, win)));
 	json_object_set_new(obj, "lines_per_snapshot", json_real(ops ? (double)lines / ops : 0));
-	json_object_set_new(obj, "read_lat_ns", lat_json(&lat[0]));
-	json_object_set_new(obj, "query_walk_lat_ns", lat_json(&lat[1]));
+	json_object_set_new(obj, "read_lat_ns", lat_json(cw, &lat[0]));
+	json_object_set_new(obj, "query_walk_lat_ns", lat_json(cw, &lat[1]));
 	json_object_set_new(obj, "violations", json_integer((json_int_t)viol));
 	json_object_set_new(obj, "violation_kinds", kinds);
 	json_object_set_new(obj, "violation_detail", detail);
@@ -1718,7 +1720,7 @@ static void churn_report(struct cowork *cw, const struct cowork_desc *d, json_t 
 			" cells lost to other mappings\n", ops, per_s(ops, win), CH_PAGES, lost);
 	for (k = 0; k < CH_NR_OPS; k++) {
 		json_object_set_new(o, ch_op_names[k], json_pack("{s:I, s:I, s:f, s:o}", "ops", (json_int_t)n[k],
-			"errors", (json_int_t)err[k], "ops_per_s", per_s(n[k], win), "lat_ns", lat_json(&lat[k])));
+			"errors", (json_int_t)err[k], "ops_per_s", per_s(n[k], win), "lat_ns", lat_json(cw, &lat[k])));
 		print_lat(f, ch_op_names[k], &lat[k]);
 	}
 	json_object_set_new(obj, "ops", o);
@@ -1726,11 +1728,11 @@ static void churn_report(struct cowork *cw, const struct cowork_desc *d, json_t 
 	free(lat);
 }
 
-static json_t *move_window(const struct hist *h, uint64_t ops, uint64_t pages, uint64_t ns)
+static json_t *move_window(const struct cowork *cw, const struct hist *h, uint64_t ops, uint64_t pages, uint64_t ns)
 {
 	return json_pack("{s:I, s:I, s:I, s:f, s:f, s:o}", "ops", (json_int_t)ops, "pages", (json_int_t)pages,
 			 "ns", (json_int_t)ns, "ops_per_s", per_s(ops, ns), "pages_per_s", per_s(pages, ns),
-			 "lat_ns", lat_json(h));
+			 "lat_ns", lat_json(cw, h));
 }
 
 static void cowork_report(struct run *r, json_t *mode_result, FILE *f)
@@ -1823,8 +1825,8 @@ static void cowork_report(struct run *r, json_t *mode_result, FILE *f)
 			"method", "one run: the movers' own histograms snapshotted when the co-workloads started "
 				  "(after the warm-up, --with-warmup); 'without' is the warm-up, 'with' the rest; "
 				  "summary values recomputed from the buckets (within 1%)",
-			"without", move_window(cw->base_lat, cw->base_ops, cw->base_pages, cw->t_go - r->t0_ns),
-			"with", move_window(with, ops - cw->base_ops, pages - cw->base_pages,
+			"without", move_window(cw, cw->base_lat, cw->base_ops, cw->base_pages, cw->t_go - r->t0_ns),
+			"with", move_window(cw, with, ops - cw->base_ops, pages - cw->base_pages,
 					    r->elapsed_ns - (cw->t_go - r->t0_ns))));
 		if (f) {
 			uint64_t ns0 = cw->t_go - r->t0_ns, ns1 = r->elapsed_ns - ns0;
