@@ -727,7 +727,18 @@ static void handler_main(struct worker *w)
 			t0 = now_ns();
 			mark_b(j, "resolve fault");
 			tries = 0;
+			err = 0;
 			do {
+				/*
+				 * EBUSY that stays: the source page (or its swap
+				 * entry) lost PageAnonExclusive, e.g. a read fault
+				 * mapped it from the swap cache shared.  MOVE never
+				 * moves such a page; a write makes it exclusive
+				 * again, as the uAPI says.  The UI thread owns the
+				 * slot and waits in this fault, so no MOVE races it.
+				 */
+				if (err == EBUSY && !(tries % 16))
+					page_make_exclusive(addr_of(r, to ^ 1, s));
 				run_move(r, &w->st, a, addr_of(r, to ^ 1, s), MS_PAGE_SIZE, 0,
 					 r->mode->allowed_errs, &err);
 			} while ((err == EAGAIN || err == EBUSY) && ++tries < 1000000);
