@@ -106,10 +106,20 @@ static void *partitioned_mover(void *arg)
 	return NULL;
 }
 
+/* pages [lo, upto) went to dir ^ 1 in the pass under way, the rest are in dir */
+static void bare_ledger(struct run *r, const struct worker *w, size_t upto, int dir)
+{
+	size_t i;
+
+	for (i = w->lo; i < w->hi; i++)
+		ledger_set(r, i, i < upto ? dir ^ 1 : dir);
+}
+
 /*
  * bare: the benchmark's baseline, a loop of UFFDIO_MOVE ioctls with no
- * per-op timing or ledger work; the ledger is brought up to date once,
- * at the end.  `movestress bench` compares it with partitioned.
+ * per-op timing or ledger work; the ledger is brought up to date at the
+ * end, and before the mover parks for a checkpoint.  `movestress bench`
+ * compares it with partitioned.
  */
 static void *bare_mover(void *arg)
 {
@@ -117,7 +127,7 @@ static void *bare_mover(void *arg)
 	struct run *r = w->run;
 	int fd = r->uffd, dir = 0;
 	uint64_t ops = 0, t0 = now_ns();
-	size_t s = w->lo, i;
+	size_t s = w->lo;
 
 	while (!run_stopped(r)) {
 		for (s = w->lo; s < w->hi; s++) {
@@ -131,6 +141,11 @@ static void *bare_mover(void *arg)
 			ops++;
 			if (!(ops & 1023)) {
 				run_progress(&w->st);
+				if (__atomic_load_n(&r->paused, __ATOMIC_ACQUIRE)) {
+					/* a checkpoint: the ledger must be true before we park */
+					bare_ledger(r, w, s + 1, dir);
+					run_gate(r);
+				}
 				if (run_stopped(r)) {
 					s++;	/* this one moved */
 					break;
@@ -146,9 +161,7 @@ static void *bare_mover(void *arg)
 			s = w->lo;
 		}
 	}
-	/* pages [lo, s) went to dir ^ 1 in the unfinished pass */
-	for (i = w->lo; i < w->hi; i++)
-		ledger_set(r, i, i < s ? dir ^ 1 : dir);
+	bare_ledger(r, w, s, dir);
 	__atomic_store_n(&w->st.ops, ops, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->st.pages, ops, __ATOMIC_RELAXED);
 	hist_add(&w->st.move_lat, ops ? (now_ns() - t0) / ops : 0);

@@ -22,3 +22,12 @@ run_ok idle --mode=partitioned --movers=2 --idle-threads=1 --runtime=1s --size=8
 run_ok batched --mode=partitioned --movers=2 --move-len=8 --runtime=1s --size=8M
 run_ok fault-batch --mode=fault --movers=2 --handlers=2 --fault-batch=8 --runtime=1s --size=8M
 run_ok ops --mode=pingpong --movers=2 --ops=20000 --runtime=60s --size=8M
+# bare keeps its ledger only in bulk: it must still park, ledger true, for
+# a checkpoint (it once did not, and the run waited forever: hence timeout)
+timeout -s KILL 120 "$MOVESTRESS" run --mode=bare --movers=2 --runtime=2s --size=8M --checkpoint=400ms \
+	> "$TMP/bare-cp.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/bare-cp.out"; fail "bare with checkpoints: exit $rc"; }
+grep -qE "checkpoints: [1-9][0-9]* oracle runs, 0 violations" "$TMP/bare-cp.out" ||
+	{ cat "$TMP/bare-cp.out"; fail "bare: no clean checkpoint"; }
+echo "ok bare-checkpoint: $(grep checkpoints: "$TMP/bare-cp.out")"
