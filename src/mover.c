@@ -178,7 +178,8 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 
 /* ---- regions ---- */
 
-static int map_region(struct region *rg, size_t vma_pages, unsigned nvmas, bool thp)
+/* @advice: MADV_HUGEPAGE, MADV_NOHUGEPAGE or 0 (the system's THP setting decides) */
+static int map_region(struct region *rg, size_t vma_pages, unsigned nvmas, int advice)
 {
 	size_t bytes = vma_pages * MS_PAGE_SIZE, total;
 	char *res, *base;
@@ -201,7 +202,7 @@ static int map_region(struct region *rg, size_t vma_pages, unsigned nvmas, bool 
 		if (mmap(p, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 			 -1, 0) == MAP_FAILED)
 			return -errno;
-		if (thp && madvise(p, bytes, MADV_HUGEPAGE))
+		if (advice && madvise(p, bytes, advice))
 			return -errno;
 	}
 	return 0;
@@ -556,7 +557,14 @@ static int layout(struct run *r, char *why, size_t len)
 	}
 	r->npages = vp * o->src_vmas;
 	for (v = 0; v < MS_NR_REGIONS; v++) {
-		ret = map_region(&r->reg[v], vp, o->src_vmas, r->mode->needs_thp);
+		/*
+		 * A sparse mode's holes must stay holes: with THP "always" the
+		 * first stamp written into a 2 MiB range would fault in a whole
+		 * zero-filled huge page (seen in the VM: thousands of "stray"
+		 * zero pages in holes mode).
+		 */
+		ret = map_region(&r->reg[v], vp, o->src_vmas, r->mode->needs_thp ? MADV_HUGEPAGE :
+				 r->mode->sparse ? MADV_NOHUGEPAGE : 0);
 		if (ret) {
 			snprintf(why, len, "mapping %zu MiB: %s", r->npages * MS_PAGE_SIZE >> 20, strerror(-ret));
 			return ret;
