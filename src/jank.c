@@ -738,7 +738,8 @@ static void handler_main(struct worker *w)
 				 * slot and waits in this fault, so no MOVE races it.
 				 */
 				if (err == EBUSY && !(tries % 16))
-					page_make_exclusive(addr_of(r, to ^ 1, s));
+					__atomic_fetch_add((uint64_t *)(uintptr_t)addr_of(r, to ^ 1, s), 0,
+							   __ATOMIC_RELAXED);	/* same value */
 				run_move(r, &w->st, a, addr_of(r, to ^ 1, s), MS_PAGE_SIZE, 0,
 					 r->mode->allowed_errs, &err);
 			} while ((err == EAGAIN || err == EBUSY) && ++tries < 1000000);

@@ -11,6 +11,7 @@
 #include "health.h"
 #include "klog.h"
 #include "kv.h"
+#include "lru-gen.h"
 #include "modes.h"
 #include "oracle.h"
 #include "pressure.h"
@@ -19,7 +20,6 @@
 #include "side.h"
 #include "stamp.h"
 #include "sysstate.h"
-#include "lru-gen.h"
 #include "status.h"
 #include "trials.h"
 
@@ -130,7 +130,7 @@ static uint64_t moved_anyway(uint64_t dst, uint64_t src, uint64_t len)
 int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
 		 uint64_t len, uint64_t mode, unsigned allowed, int *err)
 {
-	uint64_t t0 = now_ns(), t1;
+	uint64_t t0 = now_ns(), t1, more = 0;
 	int64_t moved = uffd_move(r->uffd, dst, src, len, mode, err);
 
 	t1 = now_ns();
@@ -152,27 +152,20 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 		return moved;
 	}
 	st->failures++;
-	if ((*err == EEXIST || *err == ENOENT) && !(mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES)) {
-		uint64_t more = moved_anyway(dst + moved, src + moved, len - moved);
-
-		if (more) {
-			/* the ledger follows the page tables; the lie is the failure */
-			st->moved_but_failed++;
-			st->fail[st->nfail < MS_MAX_FAILS ? st->nfail++ : MS_MAX_FAILS - 1] = (struct op_failure){
-				.op = MOVED_BUT_FAILED, .dst = dst, .src = src, .len = len, .mode = mode,
-				.ret = moved, .err = *err, .t_ns = t0 - r->t0_ns,
-			};
-			moved += more;
-			__atomic_store_n(&st->pages, st->pages + more / MS_PAGE_SIZE, __ATOMIC_RELAXED);
-			if (moved == (int64_t)len)
-				*err = 0;
-			return moved;
-		}
-	}
+	if ((*err == EEXIST || *err == ENOENT) && !(mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES))
+		more = moved_anyway(dst + moved, src + moved, len - moved);
 	st->fail[st->nfail < MS_MAX_FAILS ? st->nfail++ : MS_MAX_FAILS - 1] = (struct op_failure){
-		.op = "UFFDIO_MOVE", .dst = dst, .src = src, .len = len, .mode = mode,
-		.ret = moved, .err = *err, .t_ns = t0 - r->t0_ns,
+		.op = more ? MOVED_BUT_FAILED : "UFFDIO_MOVE", .dst = dst, .src = src, .len = len,
+		.mode = mode, .ret = moved, .err = *err, .t_ns = t0 - r->t0_ns,
 	};
+	if (!more)
+		return moved;
+	/* the ledger follows the page tables; the lie is the failure */
+	st->moved_but_failed++;
+	moved += more;
+	__atomic_store_n(&st->pages, st->pages + more / MS_PAGE_SIZE, __ATOMIC_RELAXED);
+	if (moved == (int64_t)len)
+		*err = 0;
 	return moved;
 }
 

@@ -186,19 +186,10 @@ void run_gate(struct run *r);
  */
 int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
 		 uint64_t len, uint64_t mode, unsigned allowed_errs, int *err);
-/* bitmask helpers for allowed errors */
-/*
- * Make the anon page at @addr exclusive to us again (a write fault, the
- * content unchanged): UFFDIO_MOVE fails with EBUSY on a page or swap entry
- * that is not PageAnonExclusive.  Only for a page no other thread moves.
- */
-static inline void page_make_exclusive(uint64_t addr)
-{
-	__atomic_fetch_add((uint64_t *)(uintptr_t)addr, 0, __ATOMIC_RELAXED);
-}
-
 /* op_failure.op of a MOVE that moved pages yet failed the ioctl (see run_move) */
 #define MOVED_BUT_FAILED "UFFDIO_MOVE moved the page(s) but failed"
+
+/* bitmask helpers for allowed errors */
 #define ERRBIT_EAGAIN	(1u << 0)
 #define ERRBIT_EBUSY	(1u << 1)
 #define ERRBIT_EEXIST	(1u << 2)
