@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/compare.h"
-#include "../src/hist.h"
-#include "../src/options.h"
-#include "../src/plot.h"
-#include "../src/trials.h"
+#include "report/compare.h"
+#include "core/hist.h"
+#include "cli/options.h"
+#include "report/plot.h"
+#include "report/trials.h"
 
 #ifndef RESULTS_DIR
 #define RESULTS_DIR "tests/data/results"

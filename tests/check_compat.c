@@ -9,7 +9,7 @@
 #include "check_main.h"
 #include <stddef.h>
 #include <stdlib.h>
-#include "uffd-compat.h"
+#include "core/uffd-compat.h"
 
 START_TEST(test_values)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/hist.h"
+#include "core/hist.h"
 
 static struct hist *hist_new(void)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "report.h"
+#include "core/report.h"
 
 static void fill(struct worker *w, unsigned n)
 {

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/health.h"
-#include "../src/klog.h"
+#include "kernel/health.h"
+#include "kernel/klog.h"
 
 #define MAX_EXPECTED	16
 #define MAX_REPORTS	64

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/maps-check.h"
+#include "scenarios/maps-check.h"
 
 /* two guards and a region VMA, as the co-workloads register them */
 static const struct maps_range stable[] = {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "options.h"
+#include "cli/options.h"
 
 /* parse a NULL-terminated argument list; capture stderr's first line */
 static int parse(struct opts *o, char *err, size_t len, ...)

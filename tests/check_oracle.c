@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "oracle.h"
-#include "stamp.h"
+#include "core/oracle.h"
+#include "core/stamp.h"
 
 #define NPAGES 64
 #define SEED 0x1234abcdULL

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/jank.h"
-#include "../src/modes.h"
-#include "../src/options.h"
-#include "../src/run.h"
-#include "../src/trace-json.h"
+#include "scenarios/jank.h"
+#include "engine/modes.h"
+#include "cli/options.h"
+#include "core/run.h"
+#include "core/trace-json.h"
 #include "check_main.h"
 
 #ifndef EXAMPLES_DIR

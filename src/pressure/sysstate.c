@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Record-then-change of host state; restore at exit and by `movestress cleanup`. */
+#include "config.h"
+#include "pressure/sysstate.h"
+#include "core/kv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <time.h>
+#include <unistd.h>
+
+struct restore_kind {
+	const char *kind;
+	const char *what;
+	int (*restore)(json_t *args, char *msg, size_t len);
+};
+
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static json_t *state;		/* {"pid", "starttime", "entries": [{"kind","args"}|null]} */
+static char state_path[512];
+
+const char *sysstate_dir(void)
+{
+	const char *d = getenv("MOVESTRESS_STATE_DIR");
+
+	return d && *d ? d : SYSSTATE_DIR_DEFAULT;
+}
+
+int write_file(const char *path, const char *value)
+{
+	size_t n = strlen(value);
+	ssize_t w;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, value, n);
+	if (w < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (close(fd))
+		return -errno;
+	return (size_t)w == n ? 0 : -EIO;
+}
+
+static const char *sget(json_t *args, const char *key)
+{
+	const char *s = json_string_value(json_object_get(args, key));
+
+	return s ? s : "";
+}
+
+/* ---- restore functions, one per kind ---- */
+
+static int restore_value(json_t *args, char *msg, size_t len)
+{
+	int ret = write_file(sget(args, "path"), sget(args, "old"));
+
+	snprintf(msg, len, "%s = %s%s%s", sget(args, "path"), sget(args, "old"),
+		 ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret == -ENOENT ? 0 : ret;
+}
+
+static int move_tasks(const char *from, const char *to_procs)
+{
+	char path[600], line[32];
+	FILE *f;
+	int moved = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", from);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!write_file(to_procs, line))
+			moved++;
+	}
+	fclose(f);
+	return moved;
+}
+
+static int restore_cgroup(json_t *args, char *msg, size_t len)
+{
+	const char *path = sget(args, "path");
+	struct timespec ts = { 0, 20 * 1000000L };
+	int i, ret = 0;
+
+	move_tasks(path, sget(args, "back"));
+	for (i = 0; i < 100; i++) {
+		ret = rmdir(path) ? -errno : 0;
+		if (ret != -EBUSY)
+			break;
+		move_tasks(path, sget(args, "back"));
+		nanosleep(&ts, NULL);
+	}
+	if (ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "cgroup %s removed%s%s", path, ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_subtree(json_t *args, char *msg, size_t len)
+{
+	char v[64];
+	int ret;
+
+	snprintf(v, sizeof(v), "-%s", sget(args, "controller"));
+	ret = write_file(sget(args, "path"), v);
+	snprintf(msg, len, "%s: %s%s%s", sget(args, "path"), v, ret ? ": " : "", ret ? strerror(-ret) : "");
+	/* busy: another cgroup (not ours) uses it now; leave it */
+	return ret == -ENOENT || ret == -EBUSY ? 0 : ret;
+}
+
+static int restore_swapon(json_t *args, char *msg, size_t len)
+{
+	const char *path = sget(args, "path");
+	int ret = swapoff(path) ? -errno : 0;
+
+	/* EINVAL: not a swap area (never enabled, or already off) */
+	if (ret == -EINVAL || ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "swapoff %s%s%s", path, ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_zram(json_t *args, char *msg, size_t len)
+{
+	json_int_t id = json_integer_value(json_object_get(args, "id"));
+	char path[128], dev[32], v[32];
+	int ret;
+
+	if (id < 0 || !json_is_integer(json_object_get(args, "id"))) {
+		snprintf(msg, len, "zram: no device was added");
+		return 0;
+	}
+	snprintf(dev, sizeof(dev), "/dev/zram%lld", (long long)id);
+	if (swapoff(json_string_value(json_object_get(args, "node")) ?: dev) && errno != EINVAL &&
+	    errno != ENOENT) {
+		ret = -errno;
+		snprintf(msg, len, "zram%lld: swapoff: %s", (long long)id, strerror(-ret));
+		return ret;
+	}
+	snprintf(path, sizeof(path), "/sys/block/zram%lld/reset", (long long)id);
+	ret = write_file(path, "1");
+	if (ret && ret != -ENOENT) {
+		snprintf(msg, len, "zram%lld: reset: %s", (long long)id, strerror(-ret));
+		return ret;
+	}
+	snprintf(v, sizeof(v), "%lld", (long long)id);
+	ret = write_file("/sys/class/zram-control/hot_remove", v);
+	if (ret == -ENODEV || ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "zram%lld reset and removed%s%s", (long long)id, ret ? ": " : "",
+		 ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_file(json_t *args, char *msg, size_t len)
+{
+	int ret = unlink(sget(args, "path")) ? -errno : 0;
+
+	if (ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "removed %s%s%s", sget(args, "path"), ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_dir(json_t *args, char *msg, size_t len)
+{
+	int ret = rmdir(sget(args, "path")) ? -errno : 0;
+
+	if (ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "removed %s%s%s", sget(args, "path"), ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_damon(json_t *args, char *msg, size_t len)
+{
+	char path[600];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/state", sget(args, "kdamond"));
+	ret = write_file(path, "off");
+	/* EINVAL/EBUSY: it was not running */
+	(void)ret;
+	ret = write_file(sget(args, "nr_path"), sget(args, "nr_old"));
+	if (ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "DAMON %s off, nr_kdamonds = %s%s%s", sget(args, "kdamond"),
+		 sget(args, "nr_old"), ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_instance(json_t *args, char *msg, size_t len)
+{
+	char path[600];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/events/enable", sget(args, "path"));
+	write_file(path, "0");
+	ret = rmdir(sget(args, "path")) ? -errno : 0;
+	if (ret == -ENOENT)
+		ret = 0;
+	snprintf(msg, len, "tracefs instance %s removed%s%s", sget(args, "path"), ret ? ": " : "",
+		 ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static int restore_mount(json_t *args, char *msg, size_t len)
+{
+	int ret = umount2(sget(args, "path"), MNT_DETACH) ? -errno : 0;
+
+	if (ret == -EINVAL || ret == -ENOENT)	/* not mounted (any more) */
+		ret = 0;
+	snprintf(msg, len, "unmounted %s%s%s", sget(args, "path"), ret ? ": " : "", ret ? strerror(-ret) : "");
+	return ret;
+}
+
+static const struct restore_kind restore_table[] = {
+	{ "value", "sysctl or sysfs value", restore_value },
+	{ "cgroup", "private cgroup", restore_cgroup },
+	{ "cgroup_subtree", "controller enabled in cgroup.subtree_control", restore_subtree },
+	{ "swapon", "swap area enabled", restore_swapon },
+	{ "zram", "zram device added", restore_zram },
+	{ "file", "file created", restore_file },
+	{ "dir", "directory created", restore_dir },
+	{ "damon", "DAMON kdamond configured", restore_damon },
+	{ "tracefs_instance", "tracefs instance", restore_instance },
+	{ "mount", "filesystem mounted", restore_mount },
+	{ NULL },
+};
+
+static const struct restore_kind *find_kind(const char *kind)
+{
+	const struct restore_kind *k;
+
+	for (k = restore_table; k->kind; k++)
+		if (!strcmp(k->kind, kind))
+			return k;
+	return NULL;
+}
+
+/* ---- the state file ---- */
+
+static unsigned long long proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long st = 0;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_line(path, buf, sizeof(buf)))
+		return 0;
+	p = strrchr(buf, ')');
+	/* field 22 is starttime; p points at field 2's end */
+	for (i = 2; p && i < 22; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p + 1, "%llu", &st);
+	return st;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[512], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int save_locked(void)
+{
+	char tmp[600];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", state_path);
+	if (json_dump_file(state, tmp, JSON_INDENT(2)))
+		return -EIO;
+	if (rename(tmp, state_path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+int sysstate_record(const char *kind, json_t *args)
+{
+	json_t *entries;
+	int ret;
+
+	if (!find_kind(kind)) {
+		json_decref(args);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&state_lock);
+	if (!state) {
+		ret = mkdir_p(sysstate_dir());
+		if (ret)
+			goto out;
+		snprintf(state_path, sizeof(state_path), "%s/state-%d.json", sysstate_dir(), getpid());
+		state = json_pack("{s:i, s:I, s:I, s:[]}", "pid", getpid(), "starttime",
+				  (json_int_t)proc_starttime(getpid()), "created", (json_int_t)time(NULL),
+				  "entries");
+	}
+	entries = json_object_get(state, "entries");
+	json_array_append_new(entries, json_pack("{s:s, s:O}", "kind", kind, "args", args));
+	ret = save_locked();
+	if (ret)
+		json_array_remove(entries, json_array_size(entries) - 1);
+	else
+		ret = (int)json_array_size(entries) - 1;
+out:
+	pthread_mutex_unlock(&state_lock);
+	json_decref(args);
+	return ret;
+}
+
+int sysstate_update(int id, json_t *args)
+{
+	json_t *e;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&state_lock);
+	e = state ? json_array_get(json_object_get(state, "entries"), id) : NULL;
+	if (json_is_object(e)) {
+		json_object_set(e, "args", args);
+		ret = save_locked();
+	}
+	pthread_mutex_unlock(&state_lock);
+	json_decref(args);
+	return ret;
+}
+
+static int undo_entry(json_t *e, bool verbose)
+{
+	const struct restore_kind *k = find_kind(json_string_value(json_object_get(e, "kind")) ?: "");
+	char msg[700] = "";
+	int ret;
+
+	if (!k)
+		return -EINVAL;
+	ret = k->restore(json_object_get(e, "args"), msg, sizeof(msg));
+	if (ret || verbose)
+		fprintf(ret ? stderr : stdout, "movestress: restore %s: %s\n", k->what, msg);
+	return ret;
+}
+
+int sysstate_undo(int id)
+{
+	json_t *entries, *e;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&state_lock);
+	entries = state ? json_object_get(state, "entries") : NULL;
+	e = json_array_get(entries, id);
+	if (json_is_object(e)) {
+		ret = undo_entry(e, false);
+		if (!ret) {
+			json_array_set_new(entries, id, json_null());
+			save_locked();
+		}
+	}
+	pthread_mutex_unlock(&state_lock);
+	return ret;
+}
+
+/* Undo entries of @st in reverse; returns the number that failed. */
+static int undo_all(json_t *st, bool verbose)
+{
+	json_t *entries = json_object_get(st, "entries");
+	size_t i = json_array_size(entries);
+	int failed = 0;
+
+	while (i-- > 0) {
+		json_t *e = json_array_get(entries, i);
+
+		if (!json_is_object(e))
+			continue;
+		if (undo_entry(e, verbose))
+			failed++;
+		else
+			json_array_set_new(entries, i, json_null());
+	}
+	return failed;
+}
+
+void sysstate_restore_all(void)
+{
+	pthread_mutex_lock(&state_lock);
+	if (state) {
+		if (!undo_all(state, false))
+			unlink(state_path);
+		else
+			save_locked();	/* `movestress cleanup` retries what failed */
+		json_decref(state);
+		state = NULL;
+	}
+	pthread_mutex_unlock(&state_lock);
+}
+
+json_t *sysstate_entries(void)
+{
+	json_t *j;
+
+	pthread_mutex_lock(&state_lock);
+	j = state ? json_deep_copy(json_object_get(state, "entries")) : json_array();
+	pthread_mutex_unlock(&state_lock);
+	return j;
+}
+
+int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+{
+	char cur[256];
+	int ret;
+
+	ret = read_line(path, cur, sizeof(cur));
+	if (ret)
+		return ret;
+	if (old)
+		snprintf(old, oldlen, "%s", cur);
+	if (!strcmp(cur, value))
+		return 0;
+	ret = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
+	if (ret < 0)
+		return ret;
+	return write_file(path, value);
+}
+
+/* ---- movestress cleanup ---- */
+
+int sysstate_cleanup_main(bool quiet)
+{
+	const char *dir = sysstate_dir();
+	struct dirent *de;
+	unsigned found = 0, restored = 0, live = 0, failed = 0;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		if (!quiet)
+			printf("cleanup: nothing to do (no %s: %s)\n", dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char path[600];
+		json_t *st;
+		json_int_t pid, start;
+		int n;
+
+		if (strncmp(de->d_name, "state-", 6) || !strstr(de->d_name, ".json") ||
+		    strstr(de->d_name, ".tmp"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		st = json_load_file(path, 0, NULL);
+		if (!st) {
+			fprintf(stderr, "movestress: cleanup: %s: unreadable state file, left alone\n", path);
+			failed++;
+			continue;
+		}
+		found++;
+		pid = json_integer_value(json_object_get(st, "pid"));
+		start = json_integer_value(json_object_get(st, "starttime"));
+		if (pid > 0 && (pid_t)pid != getpid() && !kill((pid_t)pid, 0) &&
+		    proc_starttime((pid_t)pid) == (unsigned long long)start) {
+			if (!quiet)
+				printf("cleanup: %s: run %lld is still alive; left alone\n", path, (long long)pid);
+			live++;
+			json_decref(st);
+			continue;
+		}
+		if (!quiet)
+			printf("cleanup: %s: run %lld is gone; restoring %zu change(s)\n", path,
+			       (long long)pid, json_array_size(json_object_get(st, "entries")));
+		n = undo_all(st, !quiet);
+		if (n) {
+			failed += n;
+			json_dump_file(st, path, JSON_INDENT(2));
+		} else {
+			unlink(path);
+			restored++;
+		}
+		json_decref(st);
+	}
+	closedir(d);
+	if (!quiet)
+		printf("cleanup: %u state file(s): %u restored, %u of live runs left alone, %u change(s) failed\n",
+		       found, restored, live, failed);
+	return failed ? 1 : 0;
+}
