@@ -16,6 +16,7 @@
 
 #include "scenarios/jank.h"
 #include "engine/modes.h"
+#include "scenarios/mode-table.h"
 #include "cli/options.h"
 #include "core/run.h"
 #include "core/trace-json.h"

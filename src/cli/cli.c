@@ -5,12 +5,15 @@
 #include "scenarios/cowork.h"
 #include "report/bench.h"
 #include "report/compare.h"
+#include "report/plot.h"
 #include "cli/manpage.h"
 #include "report/trials.h"
 #include "kernel/env.h"
 #include "kernel/klog.h"
 #include "core/kv.h"
+#include "engine/engine.h"
 #include "engine/modes.h"
+#include "scenarios/mode-table.h"
 #include "cli/options.h"
 #include "pressure/pressure.h"
 #include "core/report.h"
@@ -190,6 +193,72 @@ static int cmd_bench(struct opts *o, int argc, char **argv, int pos)
 	return bench_main(o);
 }
 
+/* positional arguments: skip options and the separate values of non-flag options */
+static size_t collect_files(int argc, char **argv, int pos, char **files, size_t max)
+{
+	const struct opt_desc *d;
+	size_t n = 0;
+	int i;
+
+	for (i = pos; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			continue;
+		if (!strncmp(argv[i], "--", 2)) {
+			if (strchr(argv[i], '='))
+				continue;
+			for (d = opt_table; d->name; d++)
+				if (!strcmp(argv[i] + 2, d->name) && d->type != OPT_BOOL)
+					break;
+			if (d->name)
+				i++;
+			continue;
+		}
+		if (n < max)
+			files[n] = argv[i];
+		n++;
+	}
+	return n;
+}
+
+static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
+{
+	char *files[CMP_MAX_RUNS + 1], err[1024];
+	struct cmp *c = calloc(1, sizeof(*c));
+	size_t n;
+	int ret;
+
+	if (!c)
+		return MS_EXIT_ENV;
+	n = collect_files(argc, argv, pos, files, CMP_MAX_RUNS + 1);
+	if (!n || n > CMP_MAX_RUNS) {
+		fprintf(stderr, "movestress: compare: give 1 to %d result files, e.g. "
+			"movestress compare A.json B.json [--format=text|markdown|json|csv] [--plot DIR]\n",
+			CMP_MAX_RUNS);
+		free(c);
+		return MS_EXIT_USAGE;
+	}
+	ret = cmp_load(c, files, n, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "movestress: %s\n", err);
+		cmp_free(c);
+		free(c);
+		return MS_EXIT_USAGE;
+	}
+	cmp_print(c, o->format, stdout);
+	ret = MS_EXIT_PASS;
+	if (o->plot[0]) {
+		int nplots = plot_all(c, o->plot, err, sizeof(err));
+
+		if (nplots < 0) {
+			fprintf(stderr, "movestress: compare --plot: %s\n", err);
+			ret = MS_EXIT_ENV;
+		}
+	}
+	cmp_free(c);
+	free(c);
+	return ret;
+}
+
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run },
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench },
@@ -219,12 +288,27 @@ static void usage(FILE *f)
 		"  77 skipped: this kernel or host lacks a feature or permission (reason printed)\n");
 }
 
+/* What runs beside the movers; each row is called at the same points. */
+static const struct side_ops *const sides[] = {
+	&pressure_side,
+	&cowork_side,
+	NULL,
+};
+
+/* what the engine needs from the layers above it */
+static const struct engine_hooks hooks = {
+	.mode_find = mode_find,
+	.sides = sides,
+	.opts_to_json = opts_to_json,
+};
+
 int cli_main(int argc, char **argv)
 {
 	const struct verb *v;
 	struct opts o;
 	int pos;
 
+	engine_register(&hooks);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? MS_EXIT_USAGE : MS_EXIT_PASS;

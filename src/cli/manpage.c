@@ -7,7 +7,7 @@
  */
 #include "config.h"
 #include "cli/manpage.h"
-#include "engine/modes.h"
+#include "scenarios/mode-table.h"
 #include "cli/options.h"
 #include "pressure/pressure.h"
 

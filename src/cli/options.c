@@ -7,7 +7,7 @@
 #include "config.h"
 #include "cli/options.h"
 #include "scenarios/jank.h"
-#include "engine/modes.h"
+#include "scenarios/mode-table.h"
 #include "pressure/pressure.h"
 #include "scenarios/cowork.h"
 #include "pressure/lru-gen.h"
@@ -156,72 +156,6 @@ const struct opt_desc opt_table[] = {
 	  "list/classify: print JSON", "list" },
 	{ NULL },
 };
-
-int parse_uint(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* number with a unit from @units, scaled by the unit's factor */
-static int parse_scaled(const char *s, uint64_t *out, const char *const *units,
-			const uint64_t *mult, uint64_t bare_mult)
-{
-	char *end;
-	double v;
-	int i;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
-		return -EINVAL;
-	if (!*end) {
-		v *= bare_mult;
-	} else {
-		for (i = 0; units[i]; i++)
-			if (!strcasecmp(end, units[i]))
-				break;
-		if (!units[i])
-			return -EINVAL;
-		v *= mult[i];
-	}
-	if (v >= 18446744073709551615.0)
-		return -ERANGE;
-	*out = (uint64_t)(v + 0.5);
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	static const char *const u[] = { "b", "k", "kb", "kib", "m", "mb", "mib",
-					 "g", "gb", "gib", "t", "tb", "tib", NULL };
-	static const uint64_t m[] = { 1, 1ULL << 10, 1ULL << 10, 1ULL << 10,
-				      1ULL << 20, 1ULL << 20, 1ULL << 20,
-				      1ULL << 30, 1ULL << 30, 1ULL << 30,
-				      1ULL << 40, 1ULL << 40, 1ULL << 40 };
-
-	return parse_scaled(s, out, u, m, 1);
-}
-
-int parse_time_ns(const char *s, uint64_t *out)
-{
-	static const char *const u[] = { "ns", "us", "ms", "s", "m", "min", "h", NULL };
-	static const uint64_t m[] = { 1, 1000, 1000000, NS_PER_S, 60 * NS_PER_S,
-				      60 * NS_PER_S, 3600 * NS_PER_S };
-
-	return parse_scaled(s, out, u, m, NS_PER_S);
-}
 
 static void *field(struct opts *o, const struct opt_desc *d)
 {
@@ -580,4 +514,77 @@ json_t *opts_to_json(const struct opts *o)
 		}
 	}
 	return j;
+}
+
+/* ---- the jank scenario's option hooks: presets, frame period, bursts, replay ---- */
+
+static const char *const jank_preset[][2] = {
+	{ "mode", "jank" },
+	{ "gc-threads", "2" },
+	{ "size", "64M" },
+	{ "frame-period", "60hz" },
+	{ "baseline-pct", "25" },
+	{ "ui-touches", "16" },
+	{ "ui-moves", "4" },
+	{ "ui-work", "2ms" },
+	{ "ui-pages", "1024" },
+	{ "gc-sched", "nice" },
+	{ "gc-batch", "64" },
+	{ "gc-bursts", "" },
+	{ NULL, NULL },
+};
+
+int jank_scenario_apply(struct opts *o, const struct opt_desc *d)
+{
+	unsigned i;
+
+	(void)d;
+	if (strcmp(o->scenario, "jank"))
+		return 0;
+	for (i = 0; jank_preset[i][0]; i++)
+		if (opts_set(o, jank_preset[i][0], jank_preset[i][1]))
+			return -EINVAL;
+	return 0;
+}
+
+int jank_frame_period_apply(struct opts *o, const struct opt_desc *d)
+{
+	if (jank_parse_period(o->frame_period, &o->frame_period_ns)) {
+		fprintf(stderr, "movestress: --%s: invalid value '%s': expected 60hz|90hz|120hz or a duration in 1ms..1s\n",
+			d->name, o->frame_period);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int jank_bursts_apply(struct opts *o, const struct opt_desc *d)
+{
+	struct jank_burst b[JANK_MAX_BURSTS];
+	char err[200];
+
+	(void)d;
+	if (jank_parse_bursts(o->gc_bursts, b, JANK_MAX_BURSTS, err, sizeof(err)) < 0) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int jank_replay_apply(struct opts *o, const struct opt_desc *d)
+{
+	char err[400];
+
+	(void)d;
+	if (!o->replay[0])
+		return 0;
+	if (jank_replay_load(o, o->replay, err, sizeof(err))) {
+		fprintf(stderr, "movestress: --replay: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int jank_replay_load(struct opts *o, const char *path, char *err, size_t len)
+{
+	return jank_replay_read(o, path, opts_set, err, len);
 }

@@ -8,16 +8,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
-/* Exit codes: documented in README.md, HACKING.md and --help. */
-enum ms_exit {
-	MS_EXIT_PASS = 0,
-	MS_EXIT_FAILURE = 1,
-	MS_EXIT_USAGE = 2,
-	MS_EXIT_KERNEL_REPORT = 3,
-	MS_EXIT_HANG = 4,
-	MS_EXIT_ENV = 5,
-	MS_EXIT_SKIP = 77,
-};
+#include "core/opts.h"
 
 enum opt_type {
 	OPT_UINT,	/* unsigned integer, min..max */
@@ -27,70 +18,6 @@ enum opt_type {
 	OPT_ENUM,	/* one of values() */
 	OPT_LIST,	/* comma-separated subset of values() */
 	OPT_BOOL,	/* flag; --no-NAME clears */
-};
-
-#define MS_MAX_LIST 16
-
-/* Every option the run takes; defaults and limits live in the table. */
-struct opts {
-	/* workload */
-	char mode[32];
-	unsigned movers;
-	unsigned handlers;
-	unsigned src_vmas;
-	unsigned idle_threads;
-	unsigned move_len;
-	unsigned fault_batch;
-	unsigned hole_pct;
-	uint64_t size;
-	uint64_t runtime_ns;
-	uint64_t ops;
-	uint64_t seed;
-	bool seed_set;
-	uint64_t hang_timeout_ns;
-	uint64_t checkpoint_ns;
-	bool pfn_check;
-	char inject[64];
-	/* pressure (reclaim backends, swap, io) */
-	char reclaim[128];
-	char swap[16];
-	char io[16];
-	bool lock_stacks;
-	char lru_gen[8];	/* keep|on|off (lru-gen.c) */
-	/* co-workloads (cowork.c) */
-	char with[128];		/* dontneed,process_madvise,maps,churn */
-	char batch[64];		/* process_madvise iovec counts, comma-separated */
-	unsigned with_threads;
-	uint64_t with_warmup_ns;
-	char pmadv_advice[64];	/* process_madvise advice: cold,pageout,dontneed */
-	/* output */
-	char output[512];
-	char label[64];
-	bool quiet;
-	char output_format[32];	/* normal,json,json+ */
-	unsigned repeat;	/* run: trials */
-	uint64_t status_interval_ns;
-	char status_file[512];
-	bool tap;
-	char exit_codes[16];	/* movestress|kselftest|automake */
-	char format[16];	/* compare: text|markdown|json|csv */
-	char plot[512];		/* compare: SVG directory */
-	/* jank scenario (jank.c) */
-	char scenario[16];
-	char frame_period[24];	/* 60hz|90hz|120hz or a duration */
-	uint64_t frame_period_ns;	/* parsed from frame_period */
-	char gc_sched[16];
-	unsigned gc_batch;
-	char gc_bursts[256];
-	unsigned ui_touches, ui_moves, ui_pages;
-	uint64_t ui_work_ns;
-	unsigned baseline_pct;
-	unsigned hogs;
-	char trace[512];
-	bool trace_marker;
-	char replay[512];
-	char matrix[16];	/* list --matrix */
-	bool json;		/* list/classify --json */
 };
 
 struct opt_desc {
@@ -121,13 +48,23 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos);
 /* set option @name from text as on the command line (presets, replay files) */
 int opts_set(struct opts *o, const char *name, const char *val);
 
-/* parse helpers, exported for tests */
-int parse_size(const char *s, uint64_t *out);
-int parse_time_ns(const char *s, uint64_t *out);
-int parse_uint(const char *s, uint64_t *out);
+/* parse helpers: core/opts.h */
 const char *opts_suggest(const char *bad);	/* "Did you mean" or NULL */
 
 void opts_usage(FILE *f);
 json_t *opts_to_json(const struct opts *o);
+
+/* the jank scenario */
+/* option hooks (rows of opt_table[], cli/options.c): 0 or -EINVAL, one line printed */
+int jank_scenario_apply(struct opts *o, const struct opt_desc *d);
+int jank_frame_period_apply(struct opts *o, const struct opt_desc *d);
+int jank_bursts_apply(struct opts *o, const struct opt_desc *d);
+int jank_replay_apply(struct opts *o, const struct opt_desc *d);
+
+/*
+ * Load a replay file into @o (docs/replay.md).  0, or -EINVAL with a
+ * one-line reason naming the field in @err.
+ */
+int jank_replay_load(struct opts *o, const char *path, char *err, size_t len);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The run: regions, threads, per-thread stats.  Shared by the mover modes
- * (modes.c), the engine (mover.c), the oracle and the pressure backends.
+ * The run: regions, threads, per-thread stats and the ledger.  The shared
+ * state of one run, read by every layer above core: the engine (which
+ * fills it), the pressure backends, the scenarios and the report.
  */
 #ifndef MOVESTRESS_RUN_H
 #define MOVESTRESS_RUN_H
@@ -13,7 +14,7 @@
 #include <jansson.h>
 
 #include "core/hist.h"
-#include "cli/options.h"
+#include "core/opts.h"
 #include "core/uffd.h"
 
 #define MS_PAGE_SIZE	4096UL
@@ -94,6 +95,7 @@ struct worker {
 };
 
 struct mode_desc;
+struct trace_buf;
 
 struct run {
 	struct opts *o;
@@ -140,6 +142,13 @@ struct run {
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
 	uint64_t side_failures;		/* side workloads' own check failures: fail the run */
 	uint64_t side_moved_pages;	/* pages the side workloads' own MOVEs reported moved */
+	/*
+	 * Set by a mode that writes a trace (jank's setup): a trace buffer
+	 * for a thread that is not one of the workers (a reclaim backend's),
+	 * or NULL.  A hook, so that the pressure layer below can write into
+	 * a scenario's trace without knowing it.
+	 */
+	struct trace_buf *(*trace_thread)(struct run *r, const char *thread_name, pid_t tid);
 };
 
 static inline bool run_stopped(const struct run *r)
@@ -176,27 +185,10 @@ static inline uint64_t rng_next(uint64_t *s)
 uint64_t now_ns(void);
 void set_thread_name(const char *kind, unsigned idx, char *out16);
 
-/* checkpoint gate: movers call this between ops */
-void run_gate(struct run *r);
-
-/*
- * One UFFDIO_MOVE, timed and accounted in @st: returns bytes moved (>= 0,
- * possibly short); *err is 0 or the errno.  Errors in @allowed_errs
- * (ERRBIT_*) are counted retries, others recorded failures.
- */
-int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
-		 uint64_t len, uint64_t mode, unsigned allowed_errs, int *err);
-/* op_failure.op of a MOVE that moved pages yet failed the ioctl (see run_move) */
-#define MOVED_BUT_FAILED "UFFDIO_MOVE moved the page(s) but failed"
-
 /* bitmask helpers for allowed errors */
 #define ERRBIT_EAGAIN	(1u << 0)
 #define ERRBIT_EBUSY	(1u << 1)
 #define ERRBIT_EEXIST	(1u << 2)
 #define ERRBIT_ENOENT	(1u << 3)
-
-/* Run once; the result JSON (if @result_out) is the caller's to write and free. */
-int run_main(struct opts *o, json_t **result_out);
-int inject_validate(const char *spec, char *err, size_t len);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * THE MOVER LOOPS, one per mode, and the mode table.
+ * THE MOVER LOOPS, one per mode (the table of modes is scenarios/mode-table.c).
  *
  * Every mode keeps the slot: page s moves between slot s of the source
  * region and slot s of the destination region, so r->where[s] (the
@@ -9,9 +9,9 @@
  * won it), so the ledger needs no locks.
  */
 #include "config.h"
-#include "scenarios/jank.h"
 #include "engine/modes.h"
 #include "core/run.h"
+#include "engine/move.h"
 #include "core/stamp.h"
 
 #include <errno.h>
@@ -90,7 +90,7 @@ retry:
 }
 
 /* partitioned: each mover moves its own slice, one direction per pass */
-static void *partitioned_mover(void *arg)
+void *partitioned_mover(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -121,7 +121,7 @@ static void bare_ledger(struct run *r, const struct worker *w, size_t upto, int 
  * end, and before the mover parks for a checkpoint.  `movestress bench`
  * compares it with partitioned.
  */
-static void *bare_mover(void *arg)
+void *bare_mover(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -169,7 +169,7 @@ static void *bare_mover(void *arg)
 }
 
 /* pingpong: every batch goes out and straight back */
-static void *pingpong_mover(void *arg)
+void *pingpong_mover(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -191,7 +191,7 @@ static void *pingpong_mover(void *arg)
  * dst->src) are separated by a barrier so no page changes direction
  * under a racing thread.
  */
-static void *contended_mover(void *arg)
+void *contended_mover(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -251,7 +251,7 @@ static void *contended_mover(void *arg)
  * the block is still PMD-mapped); one block move in eight is split: a
  * random sub-range moves first (splitting the PMD), then the rest.
  */
-static void *thp_mover(void *arg)
+void *thp_mover(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -287,7 +287,7 @@ static void *thp_mover(void *arg)
  * moving the page in (ART's concurrent compaction path).  At the end of
  * a pass the toucher moves its slice back with plain MOVEs.
  */
-static void *fault_toucher(void *arg)
+void *fault_toucher(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -327,7 +327,7 @@ static void *fault_toucher(void *arg)
 	return NULL;
 }
 
-static void *fault_handler(void *arg)
+void *fault_handler(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
@@ -393,140 +393,4 @@ int thp_supported(char *why, size_t len)
 		return -EOPNOTSUPP;
 	}
 	return 0;
-}
-
-static int always_supported(char *why, size_t len)
-{
-	(void)why;
-	(void)len;
-	return 0;
-}
-
-#define EXPECTED_RACE (ERRBIT_EAGAIN | ERRBIT_EBUSY)
-
-const struct mode_desc mode_table[] = {
-	{
-		.name = "partitioned",
-		.help = "each mover moves its own distinct pages out of the shared source VMA (seed 002's ART case)",
-		.allowed_errs = EXPECTED_RACE,
-		.pfn_check_ok = true,
-		.mover_kind = "mover",
-		.supported = always_supported,
-		.mover = partitioned_mover,
-	},
-	{
-		.name = "contended",
-		.help = "all movers race to move the same pages; losers see EEXIST/ENOENT",
-		.allowed_errs = EXPECTED_RACE | ERRBIT_EEXIST | ERRBIT_ENOENT,
-		.pfn_check_ok = true,
-		.shared_slots = true,
-		.mover_kind = "mover",
-		.supported = always_supported,
-		.mover = contended_mover,
-	},
-	{
-		.name = "pingpong",
-		.help = "each batch moves to the destination and straight back, for the whole run",
-		.allowed_errs = EXPECTED_RACE,
-		.pfn_check_ok = true,
-		.mover_kind = "mover",
-		.supported = always_supported,
-		.mover = pingpong_mover,
-	},
-	{
-		.name = "thp",
-		.help = "PMD-aligned 2 MiB moves of THP-backed memory, one in eight split by a partial move",
-		.allowed_errs = EXPECTED_RACE,
-		.needs_thp = true,
-		.mover_kind = "mover",
-		.supported = thp_supported,
-		.mover = thp_mover,
-	},
-	{
-		.name = "holes",
-		.help = "sparse source moved with UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES",
-		.allowed_errs = EXPECTED_RACE,
-		.sparse = true,
-		.pfn_check_ok = true,
-		.mover_kind = "mover",
-		.supported = always_supported,
-		.mover = partitioned_mover,
-	},
-	{
-		.name = "fault",
-		.help = "touchers fault on missing destination pages; handler threads resolve each fault with MOVE",
-		.allowed_errs = EXPECTED_RACE | ERRBIT_EEXIST | ERRBIT_ENOENT,
-		.pfn_check_ok = true,
-		.mover_kind = "toucher",
-		.supported = always_supported,
-		.mover = fault_toucher,
-		.handler = fault_handler,
-	},
-	{
-		.name = "jank",
-		.help = "a SCHED_FIFO UI thread on a frame clock (faults resolved by MOVE, own MOVEs) against GC movers of the same VMA; frame stats vs a no-GC baseline",
-		.allowed_errs = EXPECTED_RACE | ERRBIT_EEXIST | ERRBIT_ENOENT,
-		.pfn_check_ok = true,
-		.mover_kind = "gc",
-		.supported = always_supported,
-		.mover = jank_gc_mover,
-		.extra_kind = "ui",
-		.nextra = jank_nextra,
-		.extra = jank_extra,
-		.setup = jank_setup,
-		.report = jank_report,
-		.teardown = jank_teardown,
-	},
-	{
-		.name = "bare",
-		.help = "benchmark baseline: a raw UFFDIO_MOVE loop without per-op bookkeeping (see `movestress bench`)",
-		.allowed_errs = 0,
-		.pfn_check_ok = true,
-		.mover_kind = "mover",
-		.supported = always_supported,
-		.mover = bare_mover,
-	},
-	{
-		.name = "swapped",
-		.help = "move pages that are swapped out or in the swap cache while swapin/N threads fault the same pages back in",
-		.allowed_errs = EXPECTED_RACE,
-		.mover_kind = "mover",
-		.supported = swapped_supported,
-		.mover = swapped_mover,
-		.handler = swapped_handler,
-		.extra_kind = "swapin",
-		.nextra = swapped_nextra,
-		.extra = swapped_toucher,
-		.setup = swapped_setup,
-		.report = swapped_report,
-	},
-	{ .name = NULL },
-};
-
-const struct mode_desc *mode_find(const char *name)
-{
-	const struct mode_desc *m;
-
-	for (m = mode_table; m->name; m++)
-		if (!strcmp(m->name, name))
-			return m;
-	return NULL;
-}
-
-static const char *mode_name_list[sizeof(mode_table) / sizeof(mode_table[0])];
-
-static void fill_mode_names(void)
-{
-	size_t i;
-
-	for (i = 0; mode_table[i].name; i++)
-		mode_name_list[i] = mode_table[i].name;
-}
-
-const char *const *mode_names(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, fill_mode_names);
-	return mode_name_list;
 }

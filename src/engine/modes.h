@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "core/run.h"
+
 struct opts;
 
 struct run;
 
 /*
- * A mover mode.  The engine (mover.c) maps and stamps the regions, starts
+ * A mover mode: a row of mode_table[] (scenarios/mode-table.c).  The
+ * engine maps and stamps the regions, starts
  * opts.movers threads running ->mover (and ->handlers threads running
  * ->handler if set), and runs the oracle; a mode only decides which pages
  * move when.
@@ -44,18 +47,17 @@ struct mode_desc {
 	void (*teardown)(struct run *r);
 };
 
-extern const struct mode_desc mode_table[];
-const struct mode_desc *mode_find(const char *name);
-const char *const *mode_names(void);
+/* counted as retries by every mode: the MOVE lost a race with reclaim or a fault */
+#define EXPECTED_RACE (ERRBIT_EAGAIN | ERRBIT_EBUSY)
 
-/* the swapped mode (mode-swapped.c) */
-int swapped_supported(char *why, size_t len);
-unsigned swapped_nextra(const struct opts *o);
-int swapped_setup(struct run *r, char *why, size_t len);
-void *swapped_mover(void *worker);
-void *swapped_toucher(void *worker);
-void *swapped_handler(void *worker);
-void swapped_report(struct run *r, json_t *mode_result, FILE *f);
+/* the engine's own mover loops (rows of mode_table[], scenarios/mode-table.c) */
+void *partitioned_mover(void *worker);
+void *contended_mover(void *worker);
+void *pingpong_mover(void *worker);
+void *thp_mover(void *worker);
+void *bare_mover(void *worker);
+void *fault_toucher(void *worker);
+void *fault_handler(void *worker);
 
 /* THP availability, for the thp mode and `movestress list` */
 int thp_supported(char *why, size_t len);

@@ -9,11 +9,8 @@
 #include "config.h"
 #include "kernel/env.h"
 #include "core/kv.h"
-#include "engine/modes.h"
 #include "pressure/pressure.h"
 #include "core/trace-json.h"
-#include "scenarios/jank.h"
-#include "report/trials.h"
 #include "pressure/pressure-int.h"
 #include "core/report.h"
 #include "core/run.h"
@@ -37,51 +34,6 @@
 #define MADV_BATCH		16	/* ops per io_uring submission */
 #define PRESSURE_PAUSE_NS	(1 * 1000000ULL)
 #define POLL_NS			(100 * 1000000ULL)
-
-uint64_t pressure_now(void)
-{
-	return now_ns();
-}
-
-bool pressure_stopped(const struct pressure *p)
-{
-	return __atomic_load_n(&p->stop, __ATOMIC_RELAXED);
-}
-
-bool pressure_sleep(const struct pressure *p, uint64_t ns)
-{
-	uint64_t end = now_ns() + ns, t;
-
-	while (!pressure_stopped(p) && (t = now_ns()) < end) {
-		uint64_t left = end - t, step = left > 20000000ULL ? 20000000ULL : left;
-		struct timespec ts = { (time_t)(step / 1000000000ULL), (long)(step % 1000000000ULL) };
-
-		nanosleep(&ts, NULL);
-	}
-	return !pressure_stopped(p);
-}
-
-void pstat_record(struct pstats *st, uint64_t lat, int err, uint64_t bytes, const char *what)
-{
-	if (st->trace && lat) {
-		uint64_t t = now_ns();
-
-		trace_slice(st->trace, "reclaim", what, t - lat, t, NULL);
-	}
-	hist_add(&st->lat, lat);
-	st->ops++;
-	st->bytes += bytes;
-	if (!err) {
-		st->ok++;
-	} else if (err == EAGAIN || err == EBUSY) {
-		st->partial++;
-	} else {
-		st->errors++;
-		st->last_err = err;
-		snprintf(st->last_what, sizeof(st->last_what), "%s", what);
-	}
-	__atomic_store_n(&st->progress, st->progress + 1, __ATOMIC_RELAXED);
-}
 
 /* ---- madvise batches: io_uring (IORING_OP_MADVISE) or syscalls ---- */
 
@@ -794,7 +746,8 @@ static void *backend_main(void *arg)
 
 	set_thread_name(c->bi->b->thread_kind, c->idx, c->name);
 	__atomic_store_n(&c->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-	c->st.trace = jank_trace_register(c->p->r, c->name, c->tid);
+	if (c->p->r->trace_thread)
+		c->st.trace = c->p->r->trace_thread(c->p->r, c->name, c->tid);
 	return c->bi->b->thread(c);
 }
 

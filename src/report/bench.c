@@ -15,7 +15,8 @@
  */
 #include "config.h"
 #include "report/bench.h"
-#include "cli/options.h"
+#include "core/opts.h"
+#include "engine/engine.h"
 #include "core/run.h"
 
 #include <stdio.h>

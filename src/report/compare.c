@@ -14,8 +14,7 @@
  */
 #include "config.h"
 #include "report/compare.h"
-#include "cli/options.h"
-#include "report/plot.h"
+#include "core/opts.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -976,70 +975,4 @@ int cmp_print(const struct cmp *c, const char *format, FILE *f)
 			return 0;
 		}
 	return -EINVAL;
-}
-
-/* positional arguments: skip options and the separate values of non-flag options */
-static size_t collect_files(int argc, char **argv, int pos, char **files, size_t max)
-{
-	const struct opt_desc *d;
-	size_t n = 0;
-	int i;
-
-	for (i = pos; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			continue;
-		if (!strncmp(argv[i], "--", 2)) {
-			if (strchr(argv[i], '='))
-				continue;
-			for (d = opt_table; d->name; d++)
-				if (!strcmp(argv[i] + 2, d->name) && d->type != OPT_BOOL)
-					break;
-			if (d->name)
-				i++;
-			continue;
-		}
-		if (n < max)
-			files[n] = argv[i];
-		n++;
-	}
-	return n;
-}
-
-int cmd_compare(struct opts *o, int argc, char **argv, int pos)
-{
-	char *files[CMP_MAX_RUNS + 1], err[1024];
-	struct cmp *c = calloc(1, sizeof(*c));
-	size_t n;
-	int ret;
-
-	if (!c)
-		return MS_EXIT_ENV;
-	n = collect_files(argc, argv, pos, files, CMP_MAX_RUNS + 1);
-	if (!n || n > CMP_MAX_RUNS) {
-		fprintf(stderr, "movestress: compare: give 1 to %d result files, e.g. "
-			"movestress compare A.json B.json [--format=text|markdown|json|csv] [--plot DIR]\n",
-			CMP_MAX_RUNS);
-		free(c);
-		return MS_EXIT_USAGE;
-	}
-	ret = cmp_load(c, files, n, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "movestress: %s\n", err);
-		cmp_free(c);
-		free(c);
-		return MS_EXIT_USAGE;
-	}
-	cmp_print(c, o->format, stdout);
-	ret = MS_EXIT_PASS;
-	if (o->plot[0]) {
-		int nplots = plot_all(c, o->plot, err, sizeof(err));
-
-		if (nplots < 0) {
-			fprintf(stderr, "movestress: compare --plot: %s\n", err);
-			ret = MS_EXIT_ENV;
-		}
-	}
-	cmp_free(c);
-	free(c);
-	return ret;
 }

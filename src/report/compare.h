@@ -68,7 +68,4 @@ int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len);
 void cmp_free(struct cmp *c);
 int cmp_print(const struct cmp *c, const char *format, FILE *f);
 
-/* the `compare` verb */
-int cmd_compare(struct opts *o, int argc, char **argv, int pos);
-
 #endif

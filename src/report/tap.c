@@ -15,8 +15,9 @@
  */
 #include "config.h"
 #include "report/tap.h"
-#include "engine/modes.h"
-#include "cli/options.h"
+#include "scenarios/mode-table.h"
+#include "engine/engine.h"
+#include "core/opts.h"
 #include "core/run.h"
 
 #include <errno.h>

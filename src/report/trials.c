@@ -9,31 +9,13 @@
 #include "report/compare.h"
 #include "core/report.h"
 #include "core/run.h"
+#include "engine/engine.h"
 #include "engine/status.h"
 #include "report/tap.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-bool opt_list_has(const char *list, const char *val)
-{
-	size_t n = strlen(val);
-	const char *p = list, *c;
-
-	while (p && *p) {
-		c = strchr(p, ',');
-		if ((size_t)(c ? c - p : (long)strlen(p)) == n && !strncmp(p, val, n))
-			return true;
-		p = c ? c + 1 : NULL;
-	}
-	return false;
-}
-
-bool opts_with_bins(const struct opts *o)
-{
-	return opt_list_has(o->output_format, "json+");
-}
 
 /* the exit code conventions: { movestress code, kselftest, automake } */
 static const struct {

@@ -9,12 +9,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#include "cli/options.h"
-
-/* is @val one of the comma-separated words of @list? */
-bool opt_list_has(const char *list, const char *val);
-/* --output-format has json+: results carry histogram bins */
-bool opts_with_bins(const struct opts *o);
+#include "core/opts.h"
 
 /*
  * Run the scenario --repeat times (or the TAP matrix with --tap).  The

@@ -30,8 +30,8 @@
 #include "engine/modes.h"
 #include "core/oracle.h"
 #include "core/run.h"
+#include "engine/move.h"
 #include "core/stamp.h"
-#include "report/trials.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -31,12 +31,11 @@
  */
 #include "config.h"
 #include "scenarios/jank.h"
-#include "report/trials.h"
 #include "engine/modes.h"
-#include "cli/options.h"
 #include "pressure/pressure.h"
 #include "core/report.h"
 #include "core/run.h"
+#include "engine/move.h"
 #include "core/stamp.h"
 #include "core/trace-json.h"
 
@@ -1016,6 +1015,7 @@ int jank_setup(struct run *r, char *why, size_t len)
 		return -ENOMEM;
 	}
 	r->mode_priv = j;
+	r->trace_thread = jank_trace_register;	/* reclaim threads' slices (pressure.c) */
 	j->r = r;
 	j->pid = getpid();
 	j->marker_fd = -1;
@@ -1103,6 +1103,7 @@ void jank_teardown(struct run *r)
 	free(j->eps);
 	free(j);
 	r->mode_priv = NULL;
+	r->trace_thread = NULL;
 }
 
 /* ---- report ---- */
@@ -1381,36 +1382,7 @@ void jank_report(struct run *r, json_t *mode_result, FILE *f)
 	}
 }
 
-/* ---- options: scenario, frame period, bursts, replay ---- */
-
-static const char *const jank_preset[][2] = {
-	{ "mode", "jank" },
-	{ "gc-threads", "2" },
-	{ "size", "64M" },
-	{ "frame-period", "60hz" },
-	{ "baseline-pct", "25" },
-	{ "ui-touches", "16" },
-	{ "ui-moves", "4" },
-	{ "ui-work", "2ms" },
-	{ "ui-pages", "1024" },
-	{ "gc-sched", "nice" },
-	{ "gc-batch", "64" },
-	{ "gc-bursts", "" },
-	{ NULL, NULL },
-};
-
-int jank_scenario_apply(struct opts *o, const struct opt_desc *d)
-{
-	unsigned i;
-
-	(void)d;
-	if (strcmp(o->scenario, "jank"))
-		return 0;
-	for (i = 0; jank_preset[i][0]; i++)
-		if (opts_set(o, jank_preset[i][0], jank_preset[i][1]))
-			return -EINVAL;
-	return 0;
-}
+/* ---- parsers of the scenario's option values (hooks: cli/jank-options.c) ---- */
 
 static const struct {
 	const char *name;
@@ -1432,16 +1404,6 @@ int jank_parse_period(const char *s, uint64_t *ns)
 		}
 	if (parse_time_ns(s, ns) || *ns < 1000000ULL || *ns > 1000000000ULL)
 		return -EINVAL;
-	return 0;
-}
-
-int jank_frame_period_apply(struct opts *o, const struct opt_desc *d)
-{
-	if (jank_parse_period(o->frame_period, &o->frame_period_ns)) {
-		fprintf(stderr, "movestress: --%s: invalid value '%s': expected 60hz|90hz|120hz or a duration in 1ms..1s\n",
-			d->name, o->frame_period);
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -1495,314 +1457,4 @@ int jank_parse_bursts(const char *spec, struct jank_burst *b, unsigned max, char
 		p = c + 1;
 	} while (c);
 	return (int)n;
-}
-
-int jank_bursts_apply(struct opts *o, const struct opt_desc *d)
-{
-	struct jank_burst b[JANK_MAX_BURSTS];
-	char err[200];
-
-	(void)d;
-	if (jank_parse_bursts(o->gc_bursts, b, JANK_MAX_BURSTS, err, sizeof(err)) < 0) {
-		fprintf(stderr, "movestress: %s\n", err);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int jank_replay_apply(struct opts *o, const struct opt_desc *d)
-{
-	char err[400];
-
-	(void)d;
-	if (!o->replay[0])
-		return 0;
-	if (jank_replay_load(o, o->replay, err, sizeof(err))) {
-		fprintf(stderr, "movestress: --replay: %s\n", err);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* ---- replay files (docs/replay.md) ---- */
-
-enum rtype { R_NUM, R_UINT, R_STR, R_OBJ, R_ARR };
-
-struct rfield {
-	const char *name;
-	enum rtype type;
-	bool required;
-	double min, max;
-};
-
-static const struct rfield top_fields[] = {
-	{ "description", R_STR, false, 0, 0 },
-	{ "source", R_STR, false, 0, 0 },
-	{ "frame_period_ms", R_NUM, false, 1, 1000 },
-	{ "frame_rate_hz", R_NUM, false, 1, 1000 },
-	{ "runtime_s", R_NUM, false, 0.01, 7 * 86400 },
-	{ "baseline_pct", R_UINT, false, 0, 90 },
-	{ "heap_mib", R_UINT, false, 2, 65536 },
-	{ "hogs", R_UINT, false, 0, 256 },
-	{ "reclaim", R_STR, false, 0, 0 },
-	{ "ui", R_OBJ, true, 0, 0 },
-	{ "gc", R_OBJ, true, 0, 0 },
-	{ NULL },
-};
-
-static const struct rfield ui_fields[] = {
-	{ "work_ms", R_NUM, true, 0, 10000 },
-	{ "touches", R_UINT, false, 0, 4096 },
-	{ "moves", R_UINT, false, 0, 4096 },
-	{ "pages", R_UINT, false, 16, 1 << 24 },
-	{ NULL },
-};
-
-static const struct rfield gc_fields[] = {
-	{ "threads", R_UINT, true, 1, 1024 },
-	{ "sched", R_STR, false, 0, 0 },
-	{ "batch_pages", R_UINT, false, 1, 1 << 20 },
-	{ "bursts", R_ARR, false, 0, 0 },
-	{ NULL },
-};
-
-static const struct rfield burst_fields[] = {
-	{ "at_ms", R_NUM, true, 0, 7 * 86400 * 1000.0 },
-	{ "pages", R_UINT, true, 1, 1ULL << 32 },
-	{ "threads", R_UINT, false, 1, 1024 },
-	{ "every_ms", R_NUM, false, 0, 7 * 86400 * 1000.0 },
-	{ NULL },
-};
-
-static const char *const type_words[] = {
-	[R_NUM] = "a number", [R_UINT] = "a non-negative integer", [R_STR] = "a string",
-	[R_OBJ] = "an object", [R_ARR] = "an array",
-};
-
-/* check @obj against @fields; @where is the path prefix ("", "ui.", "gc.bursts[1].") */
-static int check_fields(const json_t *obj, const struct rfield *fields, const char *where,
-			const char *file, char *err, size_t len)
-{
-	const struct rfield *fd;
-	const char *key;
-	json_t *v;
-
-	if (!json_is_object(obj)) {
-		snprintf(err, len, "%s: field '%.*s': must be an object", file,
-			 (int)(strlen(where) ? strlen(where) - 1 : 4), strlen(where) ? where : "(top)");
-		return -EINVAL;
-	}
-	json_object_foreach((json_t *)obj, key, v) {
-		for (fd = fields; fd->name && strcmp(fd->name, key); fd++)
-			;
-		if (!fd->name) {
-			snprintf(err, len, "%s: unknown field '%s%s'", file, where, key);
-			return -EINVAL;
-		}
-	}
-	for (fd = fields; fd->name; fd++) {
-		double x;
-
-		v = json_object_get(obj, fd->name);
-		if (!v) {
-			if (fd->required) {
-				snprintf(err, len, "%s: field '%s%s': missing", file, where, fd->name);
-				return -EINVAL;
-			}
-			continue;
-		}
-		switch (fd->type) {
-		case R_STR:
-			if (!json_is_string(v))
-				goto bad_type;
-			continue;
-		case R_OBJ:
-			if (!json_is_object(v))
-				goto bad_type;
-			continue;
-		case R_ARR:
-			if (!json_is_array(v))
-				goto bad_type;
-			continue;
-		case R_UINT:
-			if (!json_is_integer(v))
-				goto bad_type;
-			break;
-		case R_NUM:
-			if (!json_is_number(v))
-				goto bad_type;
-			break;
-		}
-		x = json_number_value(v);
-		if (x < fd->min || x > fd->max) {
-			snprintf(err, len, "%s: field '%s%s': %.15g is out of range %.15g..%.15g", file, where,
-				 fd->name, x, fd->min, fd->max);
-			return -EINVAL;
-		}
-		continue;
-bad_type:
-		snprintf(err, len, "%s: field '%s%s': must be %s", file, where, fd->name, type_words[fd->type]);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static double num(const json_t *obj, const char *key, double def)
-{
-	const json_t *v = json_object_get(obj, key);
-
-	return v ? json_number_value(v) : def;
-}
-
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
-int jank_replay_load(struct opts *o, const char *path, char *err, size_t len)
-{
-	static const char *const sched_values[] = { "nice", "idle", "normal", NULL };
-	json_error_t jerr;
-	json_t *root, *ui, *gc, *bursts, *bu;
-	char where[48], bspec[sizeof(o->gc_bursts)], val[64];
-	double period_ms, runtime_s, gc_phase_ms = 0;
-	unsigned gc_threads, baseline;
-	size_t i, n = 0;
-	int ret = -EINVAL;
-
-	root = json_load_file(path, 0, &jerr);
-	if (!root) {
-		if (jerr.line > 0)
-			snprintf(err, len, "%s: line %d: %s", path, jerr.line, jerr.text);
-		else
-			snprintf(err, len, "%s", jerr.text);
-		return -EINVAL;
-	}
-	if (check_fields(root, top_fields, "", path, err, len))
-		goto out;
-	if (!!json_object_get(root, "frame_period_ms") == !!json_object_get(root, "frame_rate_hz")) {
-		snprintf(err, len, "%s: field 'frame_period_ms': give exactly one of frame_period_ms and frame_rate_hz", path);
-		goto out;
-	}
-	period_ms = json_object_get(root, "frame_period_ms") ? num(root, "frame_period_ms", 0) :
-		    1000.0 / num(root, "frame_rate_hz", 60);
-	ui = json_object_get(root, "ui");
-	gc = json_object_get(root, "gc");
-	if (check_fields(ui, ui_fields, "ui.", path, err, len) ||
-	    check_fields(gc, gc_fields, "gc.", path, err, len))
-		goto out;
-	if (num(ui, "work_ms", 0) >= period_ms) {
-		snprintf(err, len, "%s: field 'ui.work_ms': %g ms of work cannot fit in a %.2f ms frame period",
-			 path, num(ui, "work_ms", 0), period_ms);
-		goto out;
-	}
-	if (json_object_get(root, "heap_mib") && json_object_get(ui, "pages") &&
-	    num(ui, "pages", 0) * 2 > num(root, "heap_mib", 0) * 256) {
-		snprintf(err, len, "%s: field 'ui.pages': %g pages is more than half of heap_mib (%g MiB = %g pages)",
-			 path, num(ui, "pages", 0), num(root, "heap_mib", 0), num(root, "heap_mib", 0) * 256);
-		goto out;
-	}
-	if (json_object_get(gc, "sched") && !in_list(sched_values, json_string_value(json_object_get(gc, "sched")))) {
-		snprintf(err, len, "%s: field 'gc.sched': '%s' is not one of nice|idle|normal", path,
-			 json_string_value(json_object_get(gc, "sched")));
-		goto out;
-	}
-	if (json_object_get(root, "reclaim")) {
-		const char *s = json_string_value(json_object_get(root, "reclaim")), *c;
-		const char *const *names = pressure_names();
-
-		for (const char *q = s;; q = c + 1) {
-			char one[32];
-
-			c = strchr(q, ',');
-			snprintf(one, sizeof(one), "%.*s", (int)(c ? c - q : (long)strlen(q)), q);
-			if (!in_list(names, one)) {
-				snprintf(err, len, "%s: field 'reclaim': unknown backend '%s' (see movestress list)", path, one);
-				goto out;
-			}
-			if (!c)
-				break;
-		}
-	}
-	gc_threads = (unsigned)num(gc, "threads", 1);
-	baseline = (unsigned)num(root, "baseline_pct", o->baseline_pct);
-	runtime_s = num(root, "runtime_s", o->runtime_ns / 1e9);
-	gc_phase_ms = runtime_s * 1000.0 * (100 - baseline) / 100;
-	bursts = json_object_get(gc, "bursts");
-	bspec[0] = '\0';
-	json_array_foreach(bursts, i, bu) {
-		unsigned th;
-		int l;
-
-		snprintf(where, sizeof(where), "gc.bursts[%zu].", i);
-		if (i >= JANK_MAX_BURSTS) {
-			snprintf(err, len, "%s: field 'gc.bursts': more than %d bursts", path, JANK_MAX_BURSTS);
-			goto out;
-		}
-		if (check_fields(bu, burst_fields, where, path, err, len))
-			goto out;
-		th = (unsigned)num(bu, "threads", gc_threads);
-		if (th > gc_threads) {
-			snprintf(err, len, "%s: field '%sthreads': %u is more than gc.threads (%u)", path, where, th,
-				 gc_threads);
-			goto out;
-		}
-		if (num(bu, "at_ms", 0) >= gc_phase_ms) {
-			snprintf(err, len, "%s: field '%sat_ms': %g ms is after the end of the GC phase (%g ms of a %g s run after a %u%% baseline)",
-				 path, where, num(bu, "at_ms", 0), gc_phase_ms, runtime_s, baseline);
-			goto out;
-		}
-		if (num(bu, "every_ms", 0) > 0 && num(bu, "every_ms", 0) < 1) {
-			snprintf(err, len, "%s: field '%severy_ms': must be 0 (once) or at least 1", path, where);
-			goto out;
-		}
-		l = snprintf(bspec + n, sizeof(bspec) - n, "%s%.3fms:%" PRIu64 ":%u:%.3fms", n ? "," : "",
-			     num(bu, "at_ms", 0), (uint64_t)num(bu, "pages", 1), th, num(bu, "every_ms", 0));
-		if (l < 0 || (size_t)l >= sizeof(bspec) - n) {
-			snprintf(err, len, "%s: field 'gc.bursts': too long", path);
-			goto out;
-		}
-		n += (size_t)l;
-	}
-
-	/* consistent: now set the options, as if given on the command line */
-	ret = -EINVAL;
-#define SETV(name, ...) do { snprintf(val, sizeof(val), __VA_ARGS__); \
-	if (opts_set(o, name, val)) { snprintf(err, len, "%s: cannot set --%s=%s", path, name, val); goto out; } } while (0)
-	SETV("mode", "jank");
-	SETV("frame-period", "%.6fms", period_ms);
-	SETV("ui-work", "%.6fms", num(ui, "work_ms", 0));
-	SETV("gc-threads", "%u", gc_threads);
-	if (json_object_get(root, "runtime_s"))
-		SETV("runtime", "%.3fs", runtime_s);
-	if (json_object_get(root, "baseline_pct"))
-		SETV("baseline-pct", "%u", baseline);
-	if (json_object_get(root, "heap_mib"))
-		SETV("size", "%uM", (unsigned)num(root, "heap_mib", 64));
-	if (json_object_get(root, "hogs"))
-		SETV("hogs", "%u", (unsigned)num(root, "hogs", 0));
-	if (json_object_get(root, "reclaim"))
-		SETV("reclaim", "%s", json_string_value(json_object_get(root, "reclaim")));
-	if (json_object_get(ui, "touches"))
-		SETV("ui-touches", "%u", (unsigned)num(ui, "touches", 0));
-	if (json_object_get(ui, "moves"))
-		SETV("ui-moves", "%u", (unsigned)num(ui, "moves", 0));
-	if (json_object_get(ui, "pages"))
-		SETV("ui-pages", "%u", (unsigned)num(ui, "pages", 0));
-	if (json_object_get(gc, "sched"))
-		SETV("gc-sched", "%s", json_string_value(json_object_get(gc, "sched")));
-	if (json_object_get(gc, "batch_pages"))
-		SETV("gc-batch", "%u", (unsigned)num(gc, "batch_pages", 64));
-#undef SETV
-	if (opts_set(o, "gc-bursts", bspec)) {
-		snprintf(err, len, "%s: field 'gc.bursts': cannot be expressed as --gc-bursts", path);
-		goto out;
-	}
-	ret = 0;
-out:
-	json_decref(root);
-	return ret;
 }

@@ -16,10 +16,9 @@
 #include <jansson.h>
 
 struct opts;
-struct opt_desc;
 struct run;
 
-/* the mode's hooks (rows of mode_table[] in modes.c) */
+/* the mode's hooks (rows of mode_table[], scenarios/mode-table.c) */
 void *jank_gc_mover(void *worker);
 unsigned jank_nextra(const struct opts *o);
 void *jank_extra(void *worker);
@@ -33,16 +32,11 @@ void jank_teardown(struct run *r);
  * jank mode, no --trace, or all TRACE_OTHER_THREADS buffers taken).  Call
  * once from that thread; then trace_slice(buf, "reclaim", "pageout", t0,
  * t1, args) per op (no locks; NULL buf is a no-op).  The trace is written
- * in the mode's report, after the pressure side has stopped.
+ * in the mode's report, after the pressure side has stopped.  jank_setup()
+ * hands it to the pressure layer as r->trace_thread.
  */
 struct trace_buf;
 struct trace_buf *jank_trace_register(struct run *r, const char *thread_name, pid_t tid);
-
-/* option hooks (rows of opt_table[] in options.c): 0 or -EINVAL, one line printed */
-int jank_scenario_apply(struct opts *o, const struct opt_desc *d);
-int jank_frame_period_apply(struct opts *o, const struct opt_desc *d);
-int jank_bursts_apply(struct opts *o, const struct opt_desc *d);
-int jank_replay_apply(struct opts *o, const struct opt_desc *d);
 
 /* --frame-period: "60hz"|"90hz"|"120hz" or a duration; 0 or -EINVAL */
 int jank_parse_period(const char *s, uint64_t *ns);
@@ -60,9 +54,11 @@ struct jank_burst {
 int jank_parse_bursts(const char *spec, struct jank_burst *b, unsigned max, char *err, size_t len);
 
 /*
- * Load a replay file into @o (docs/replay.md).  0, or -EINVAL with a
- * one-line reason naming the field in @err.
+ * Read a replay file (docs/replay.md) and set the options it implies
+ * through @set (opts_set), as if given on the command line.  0, or -EINVAL
+ * with a one-line reason naming the field in @err.
  */
-int jank_replay_load(struct opts *o, const char *path, char *err, size_t len);
+typedef int (*jank_opt_setter)(struct opts *o, const char *name, const char *val);
+int jank_replay_read(struct opts *o, const char *path, jank_opt_setter set, char *err, size_t len);
 
 #endif

@@ -22,7 +22,9 @@
  * every fault they can hit has a handler.  The oracle holds at the end.
  */
 #include "config.h"
+#include "scenarios/mode-swapped.h"
 #include "engine/modes.h"
+#include "engine/move.h"
 #include "core/oracle.h"
 #include "core/run.h"
 #include "core/stamp.h"

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The watchdog: no worker made progress for --hang-timeout.  Records
+ * every worker's stack, wchan and state, stops the run, and when threads
+ * stay stuck in the kernel writes the hang result, restores the system
+ * and exits with the hang code.
+ */
+#include "config.h"
+#include "engine/engine-int.h"
+#include "core/report.h"
+#include "pressure/sysstate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void read_task_file(pid_t tid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, file);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(buf, len, "unavailable: %s", strerror(errno));
+		return;
+	}
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		snprintf(buf, len, "unavailable: %s", strerror(errno));
+	else
+		buf[n] = '\0';
+	close(fd);
+}
+
+/* Stack, wchan and state of every worker: what the watchdog saw. */
+static json_t *dump_stacks(struct run *r)
+{
+	json_t *arr = json_array();
+	char stack[4096], wchan[128], stat[512];
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++) {
+		struct worker *w = &r->workers[i];
+		pid_t tid = __atomic_load_n(&w->st.tid, __ATOMIC_ACQUIRE);
+		char *p, state = '?';
+
+		read_task_file(tid, "stack", stack, sizeof(stack));
+		read_task_file(tid, "wchan", wchan, sizeof(wchan));
+		read_task_file(tid, "stat", stat, sizeof(stat));
+		p = strrchr(stat, ')');
+		if (p && p[1] == ' ')
+			state = p[2];
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:s#, s:s, s:s}", "thread", w->st.name,
+						     "tid", tid, "state", &state, (size_t)1,
+						     "wchan", wchan, "stack", stack));
+	}
+	return arr;
+}
+
+static uint64_t total_progress(const struct run *r)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++)
+		if (r->workers[i].parks || r->workers[i].fn != idle_spinner)
+			sum += __atomic_load_n(&r->workers[i].st.progress, __ATOMIC_RELAXED);
+	return sum;
+}
+
+void *watchdog_main(void *arg)
+{
+	struct run *r = arg;
+	uint64_t last = total_progress(r), last_change = now_ns(), cur, t;
+	struct timespec tick = { 0, 100 * 1000000L };
+	char name[16];
+
+	set_thread_name("watchdog", 0, name);
+	while (!__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE)) {
+		nanosleep(&tick, NULL);
+		cur = total_progress(r);
+		t = now_ns();
+		if (cur != last || __atomic_load_n(&r->paused, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&r->movers_done, __ATOMIC_RELAXED)) {
+			last = cur;
+			last_change = t;
+			continue;
+		}
+		if (t - last_change < r->o->hang_timeout_ns)
+			continue;
+		/* no thread made progress for --hang-timeout: record and stop */
+		r->hang_info = dump_stacks(r);
+		__atomic_store_n(&r->hung, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
+		fprintf(stderr, "movestress: watchdog: no progress for %.1fs; thread stacks recorded\n",
+			(t - last_change) / 1e9);
+		/* give the threads time to come back; a thread stuck in the kernel won't */
+		for (uint64_t i = 0; i < 100 && i * 100000000ULL < r->o->hang_timeout_ns &&
+		     !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
+			nanosleep(&tick, NULL);
+		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
+			json_t *j = json_pack("{s:i, s:s, s:i, s:{s:{s:b, s:O}}}",
+					      "schema_version", MS_SCHEMA_VERSION, "verdict", "hang",
+					      "exit_code", MS_EXIT_HANG, "health", "watchdog",
+					      "hang", 1, "threads", r->hang_info);
+
+			if (r->o->output[0])
+				write_json_file(r->o->output, j);
+			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
+			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with the hang code %d\n",
+				MS_EXIT_HANG);
+			/* swap, cgroups, sysctls: put back even though threads are stuck */
+			sysstate_restore_all();
+			_exit(MS_EXIT_HANG);
+		}
+		break;
+	}
+	return NULL;
+}
+
