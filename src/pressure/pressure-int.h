@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -70,6 +71,7 @@ struct pressure_backend {
 	/* when the pressure phase begins, before the thread starts */
 	int (*begin)(struct pressure *p, struct backend_inst *bi, char *why, size_t len);
 	void *(*thread)(void *ctx);
+	bool madvise_io;			/* madvise batches: io_uring or syscalls ("io" in the result) */
 	/* after the threads stop: read backend counters */
 	void (*end)(struct pressure *p, struct backend_inst *bi);
 	void (*report)(struct pressure *p, struct backend_inst *bi, json_t *obj);
@@ -120,6 +122,8 @@ struct pressure {
 
 /* pressure.c */
 void pstat_record(struct pstats *st, uint64_t lat, int err, uint64_t bytes, const char *what);
+/* the "pressure" block of the result (pressure-report.c; pressure_side.report) */
+void pressure_report(struct run *r, json_t *result, FILE *f);
 uint64_t pressure_now(void);
 bool pressure_stopped(const struct pressure *p);
 /* sleep up to @ns, waking early when the pressure stops; false if stopped */

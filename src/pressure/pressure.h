@@ -25,8 +25,6 @@ int pressure_setup(struct run *r, char *why, size_t len);
 int pressure_start(struct run *r);
 /* After the movers stop, before the oracle. */
 void pressure_stop(struct run *r);
-/* Add the "pressure" block to @result; one summary line per backend to @f. */
-void pressure_report(struct run *r, json_t *result, FILE *f);
 /* Undo every system change (also on error paths). */
 void pressure_teardown(struct run *r);
 /* `movestress list`: one JSON object per backend {name, supported, reason} */

@@ -156,9 +156,38 @@ static bool in_list(const char *const *list, const char *s)
 	return false;
 }
 
-int jank_replay_read(struct opts *o, const char *path, jank_opt_setter set, char *err, size_t len)
+/* gc.sched and reclaim name values movestress knows */
+static int check_names(const json_t *root, const json_t *gc, const char *path, char *err, size_t len)
 {
 	static const char *const sched_values[] = { "nice", "idle", "normal", NULL };
+
+	if (json_object_get(gc, "sched") && !in_list(sched_values, json_string_value(json_object_get(gc, "sched")))) {
+		snprintf(err, len, "%s: field 'gc.sched': '%s' is not one of nice|idle|normal", path,
+			 json_string_value(json_object_get(gc, "sched")));
+		return -EINVAL;
+	}
+	if (json_object_get(root, "reclaim")) {
+		const char *s = json_string_value(json_object_get(root, "reclaim")), *c;
+		const char *const *names = pressure_names();
+
+		for (const char *q = s;; q = c + 1) {
+			char one[32];
+
+			c = strchr(q, ',');
+			snprintf(one, sizeof(one), "%.*s", (int)(c ? c - q : (long)strlen(q)), q);
+			if (!in_list(names, one)) {
+				snprintf(err, len, "%s: field 'reclaim': unknown backend '%s' (see movestress list)", path, one);
+				return -EINVAL;
+			}
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+int jank_replay_read(struct opts *o, const char *path, jank_opt_setter set, char *err, size_t len)
+{
 	json_error_t jerr;
 	json_t *root, *ui, *gc, *bursts, *bu;
 	char where[48], bspec[sizeof(o->gc_bursts)], val[64];
@@ -199,28 +228,8 @@ int jank_replay_read(struct opts *o, const char *path, jank_opt_setter set, char
 			 path, num(ui, "pages", 0), num(root, "heap_mib", 0), num(root, "heap_mib", 0) * 256);
 		goto out;
 	}
-	if (json_object_get(gc, "sched") && !in_list(sched_values, json_string_value(json_object_get(gc, "sched")))) {
-		snprintf(err, len, "%s: field 'gc.sched': '%s' is not one of nice|idle|normal", path,
-			 json_string_value(json_object_get(gc, "sched")));
+	if (check_names(root, gc, path, err, len))
 		goto out;
-	}
-	if (json_object_get(root, "reclaim")) {
-		const char *s = json_string_value(json_object_get(root, "reclaim")), *c;
-		const char *const *names = pressure_names();
-
-		for (const char *q = s;; q = c + 1) {
-			char one[32];
-
-			c = strchr(q, ',');
-			snprintf(one, sizeof(one), "%.*s", (int)(c ? c - q : (long)strlen(q)), q);
-			if (!in_list(names, one)) {
-				snprintf(err, len, "%s: field 'reclaim': unknown backend '%s' (see movestress list)", path, one);
-				goto out;
-			}
-			if (!c)
-				break;
-		}
-	}
 	gc_threads = (unsigned)num(gc, "threads", 1);
 	baseline = (unsigned)num(root, "baseline_pct", o->baseline_pct);
 	runtime_s = num(root, "runtime_s", o->runtime_ns / 1e9);

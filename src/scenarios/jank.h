@@ -15,6 +15,8 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "scenarios/jank-burst.h"
+
 struct opts;
 struct run;
 
@@ -40,15 +42,6 @@ struct trace_buf *jank_trace_register(struct run *r, const char *thread_name, pi
 
 /* --frame-period: "60hz"|"90hz"|"120hz" or a duration; 0 or -EINVAL */
 int jank_parse_period(const char *s, uint64_t *ns);
-
-#define JANK_MAX_BURSTS 16
-
-struct jank_burst {
-	uint64_t at_ns;		/* after the GC phase starts */
-	uint64_t pages;		/* pages moved per occurrence, split between threads */
-	unsigned threads;	/* gc/0 .. gc/threads-1 take part */
-	uint64_t every_ns;	/* repeat period, 0 = once */
-};
 
 /* --gc-bursts AT:PAGES:THREADS[:EVERY],...; returns the count or -EINVAL with @err */
 int jank_parse_bursts(const char *spec, struct jank_burst *b, unsigned max, char *err, size_t len);
