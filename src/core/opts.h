@@ -49,7 +49,7 @@ struct opts {
 	char io[16];
 	bool lock_stacks;
 	char lru_gen[8];	/* keep|on|off (lru-gen.c) */
-	/* co-workloads (cowork.c) */
+	/* co-workloads (scenarios/cowork.c) */
 	char with[128];		/* dontneed,process_madvise,maps,churn */
 	char batch[64];		/* process_madvise iovec counts, comma-separated */
 	unsigned with_threads;
@@ -67,7 +67,7 @@ struct opts {
 	char exit_codes[16];	/* movestress|kselftest|automake */
 	char format[16];	/* compare: text|markdown|json|csv */
 	char plot[512];		/* compare: SVG directory */
-	/* jank scenario (jank.c) */
+	/* jank scenario (scenarios/jank*.c) */
 	char scenario[16];
 	char frame_period[24];	/* 60hz|90hz|120hz or a duration */
 	uint64_t frame_period_ns;	/* parsed from frame_period */

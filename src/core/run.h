@@ -136,9 +136,9 @@ struct run {
 	unsigned checkpoints;
 	json_t *checkpoint_results;
 
-	void *pressure;			/* pressure backends' state (pressure.c) */
+	void *pressure;			/* pressure backends' state (pressure/pressure.c) */
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
-	void *cowork;			/* co-workloads' state (cowork.c) */
+	void *cowork;			/* co-workloads' state (scenarios/cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
 	uint64_t side_failures;		/* side workloads' own check failures: fail the run */
 	uint64_t side_moved_pages;	/* pages the side workloads' own MOVEs reported moved */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Side workloads: what runs beside the movers.  The engine (mover.c)
- * calls each row of its sides[] table at the same points of the run:
+ * Side workloads: what runs beside the movers.  The engine (engine.c)
+ * calls each row of the sides[] table it was given (engine_hooks, set in
+ * cli/cli.c) at the same points of the run:
  * validate before anything changes, setup before the regions are
  * populated, start once the movers run, stop after they stop, report
  * into the result, teardown always (restoring whatever setup changed).

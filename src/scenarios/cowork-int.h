@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Inside the co-workloads (cowork.c: the table, the start gate, setup and
- * the side hooks; cowork-workloads.c: each workload's threads;
- * cowork-report.c: each workload's result and summary).  The state of
+ * Inside the co-workloads (cowork.c: the table, setup and the side hooks;
+ * cowork-common.c: the start gate and what the threads share;
+ * cowork-workloads.c: each workload's threads; cowork-report.c: each
+ * workload's result and summary).  The state of
  * one run's co-workloads, struct cowork, is r->cowork.
  */
 #ifndef MOVESTRESS_COWORK_INT_H

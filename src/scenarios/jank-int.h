@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Inside the jank scenario (jank.c: threads' start, GC movers, handler,
- * setup; jank-ui.c: the UI thread; jank-sampler.c: the sampler;
- * jank-report.c: frame statistics, trace and summary).  The state of a
+ * Inside the jank scenario (jank-common.c: what the threads share; jank.c:
+ * GC movers, handler, hogs, setup; jank-ui.c: the UI thread;
+ * jank-sampler.c: the sampler; jank-report.c: frame statistics, trace and
+ * summary).  The state of a
  * jank run, struct jank, is r->mode_priv.
  */
 #ifndef MOVESTRESS_JANK_INT_H
@@ -112,7 +113,7 @@ static inline uint64_t addr_of(const struct run *r, unsigned region, size_t s)
 }
 
 
-/* jank.c: helpers the threads share */
+/* jank-common.c: helpers the threads share */
 void sleep_until(uint64_t t);
 int open_task_file(pid_t tid, const char *file);
 ssize_t pread_str(int fd, char *buf, size_t len);

@@ -18,7 +18,7 @@
  *              episodes and what they waited in; counters for the trace
  *   hog/N      optional CPU hogs at nice 0
  *
- * Ledger rule (modes.c): r->where[s] is written only by the owner of slot s.
+ * Ledger rule (engine/modes.c): r->where[s] is written only by the owner of slot s.
  * The UI thread owns the last --ui-pages slots of the source, the GC
  * threads split the rest; handler/0 moves only pages the UI thread
  * faulted on, and the UI thread updates the ledger once the touch returns.
@@ -471,7 +471,7 @@ void jank_teardown(struct run *r)
 	r->trace_thread = NULL;
 }
 
-/* ---- parsers of the scenario's option values (hooks: cli/jank-options.c) ---- */
+/* ---- parsers of the scenario's option values (hooks: cli/options.c) ---- */
 
 static const struct {
 	const char *name;
