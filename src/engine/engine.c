@@ -29,19 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* what the layers above gave the engine at start (cli_main) */
-static const struct engine_hooks *hooks;
-
-void engine_register(const struct engine_hooks *h)
-{
-	hooks = h;
-}
-
-const struct engine_hooks *engine_hooks(void)
-{
-	return hooks;
-}
-
 /* options that only make sense together, checked before anything changes */
 static int phase_validate(struct engine_run *e)
 {
@@ -49,12 +36,12 @@ static int phase_validate(struct engine_run *e)
 	struct opts *o = r->o;
 	unsigned i;
 
-	if (!hooks) {
+	if (!engine_hooks()) {
 		fprintf(stderr, "movestress: engine: no engine_register() before run_main()\n");
 		return MS_EXIT_ENV;
 	}
-	e->sides = hooks->sides;
-	r->mode = hooks->mode_find(o->mode);
+	e->sides = engine_hooks()->sides;
+	r->mode = engine_hooks()->mode_find(o->mode);
 	r->hang_page = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
@@ -344,7 +331,7 @@ static void phase_report(struct engine_run *e)
 
 	if (e->out)
 		print_summary(e);
-	e->result = result_new(e, hooks->opts_to_json(r->o));
+	e->result = result_new(e, engine_hooks()->opts_to_json(r->o));
 	mode_res = mode_result_new(e);
 	if (r->mode->report)
 		r->mode->report(r, mode_res, e->out);
