@@ -483,6 +483,9 @@ static void collect(const struct vr *v, int s, int p, const struct vr_metric *m,
 			out->trial[b - 1] = tt;
 		}
 	vr_stats_of(out->v, n, &out->st);
+	/* every metric here is a count, a time or a share: none is negative */
+	if (out->st.lo < 0)
+		out->st.lo = 0;
 }
 
 static void against(const struct vr_val *base, struct vr_val *x)
@@ -523,7 +526,7 @@ static void fmt_num(double x, const char *unit, char *buf, size_t len)
 {
 	double a = fabs(x);
 
-	if (!strcmp(unit, "ns")) {
+	if (!strcmp(unit, "ns") && x != 0) {
 		if (a >= 1e9)
 			snprintf(buf, len, "%.3g s", x / 1e9);
 		else if (a >= 1e6)
@@ -547,7 +550,7 @@ static void fmt_ci(const struct vr_stats *s, const char *unit, char *buf, size_t
 	char m[24], lo[24], hi[24];
 
 	fmt_num(s->mean, unit, m, sizeof(m));
-	if (s->n < 2) {
+	if (s->n < 2 || s->lo == s->hi) {
 		snprintf(buf, len, "%s", m);
 		return;
 	}
@@ -915,7 +918,8 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 			row_of(v, s, m, row);
 			if (!row->any)
 				continue;
-			if (!row->nonzero) {
+			/* safety rows stay even at 0: that 0 is the finding */
+			if (!row->nonzero && strcmp(m->group, "safety")) {
 				json_array_append_new(zero, json_string(m->src && m->kind == VR_COUNTER ? m->src : m->id));
 				continue;
 			}
@@ -992,7 +996,7 @@ static void write_md(const struct vr *v, const char *concl, const char *plots, F
 		"Every scenario ran the same seeds under every policy (one boot per policy: the policy is fixed "
 		"at boot), trial-major with the scenario order rotated per trial. A cell is `mean [low, high]`: "
 		"the mean over the trials and its 95%% confidence interval, mean -+ t(0.975, n-1) s / sqrt(n) "
-		"(Student's t; no interval with one trial). `(+x%%)` is the change of the mean against `%s`; "
+		"(Student's t; no interval with one trial or when every trial gave the same value; lower bounds are clipped at 0, as every figure here is a count, a time or a share). `(+x%%)` is the change of the mean against `%s`; "
 		"`*` marks a difference outside the noise by **Welch's t-test** (two-sided, alpha = 0.05, "
 		"unequal variances, on the per-trial values; it needs 2 trials on each side). Kernel counters "
 		"are deltas over the cell; anon_vma_wait_max_ns is reset before every cell by the guest. "
