@@ -956,6 +956,15 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 			fputc('\n', f);
 		}
 	}
+	for (i = 0; i < v->ncells; i++) {
+		const char *src = json_string_value(json_path(v->cells[i].res, "results/0/jank/d_state_source"));
+
+		if (v->cells[i].scen == s && src) {
+			fprintf(f, "\nThe UI thread's D-state: %s. Its longest MOVE wait on the anon_vma is the cell's "
+				"anon_vma_wait_max_ns (every MOVE of the cell: the series counts no per-task figure).\n", src);
+			break;
+		}
+	}
 	if (json_array_size(zero)) {
 		fprintf(f, "\n0 in every trial of every policy:");
 		json_array_foreach(zero, i, z)
