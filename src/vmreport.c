@@ -614,11 +614,12 @@ static json_t *scenario_json(const struct vr *v, int s)
 			json_array_set_new(cells, p, a);
 		}
 	for (m = metrics; row && m->id; m++) {
-		json_t *pol = json_object();
+		json_t *pol;
 
 		row_of(v, s, m, row);
 		if (!row->any)
 			continue;
+		pol = json_object();
 		for (p = 0; p < v->npol; p++)
 			json_object_set_new(pol, v->pol[p], val_json(&row->val[p], (int)p != v->base));
 		json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "id", m->id,
