@@ -42,6 +42,7 @@ uptime_s() {
 }
 
 LRU_GEN=/sys/kernel/mm/lru_gen/enabled
+WAIT_MAX=/sys/kernel/mm/uffd_move/anon_vma_wait_max_ns
 lru_gen_now() {
 	cat "$LRU_GEN" 2>/dev/null || echo absent
 }
@@ -141,6 +142,9 @@ while IFS="$tab" read -r name args; do
 		continue
 	fi
 	cov_reset
+	# the longest single MOVE wait on an anon_vma is a running maximum
+	# (kernel-patches/6.12 patch 1): reset, so each cell reports its own
+	[ -w "$WAIT_MAX" ] && echo 0 > "$WAIT_MAX"
 	t0=$(uptime_s)
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose

@@ -17,6 +17,7 @@
 #include "run.h"
 #include "sysstate.h"
 #include "uffd.h"
+#include "vmreport.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,13 @@ static const struct scenario quick_matrix[] = {
 	{ "partitioned-page_idle", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=page_idle" },
 	{ "contended-damon", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=damon" },
 	{ "contended-page_idle", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=page_idle" },
+	/*
+	 * The seed's case: a SCHED_FIFO UI thread whose faults MOVE resolves
+	 * and which MOVEs itself, GC movers on the same heap VMA, memcg
+	 * reclaim beside them; frame times, the UI's D-state, and the MOVE
+	 * anon_vma waits the kernel counts (the reviewer's report).
+	 */
+	{ "jank-memcg", "--scenario=jank --gc-threads=2 --size=16M --runtime=6s --reclaim=memcg --swap=auto" },
 	{ NULL, NULL },
 };
 
@@ -196,7 +204,8 @@ static const struct verb verbs[] = {
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify },
-	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test", cmd_compare },
+	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report },
+	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man },
 	{ NULL },
 };

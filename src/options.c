@@ -129,7 +129,7 @@ const struct opt_desc opt_table[] = {
 	{ "trace-marker", OPT_BOOL, OFF(trace_marker), "0", 0, 1, NULL, NULL,
 	  "jank: atrace B|pid|name, E|pid markers to tracefs trace_marker (mounted for the run if needed)", "jank" },
 	{ "output", OPT_STR, OFF(output), NULL, 0, 0, NULL, "FILE",
-	  "write the JSON result to FILE", "output" },
+	  "write the JSON result to FILE (report: the directory for report.md, report.json, plots/)", "output" },
 	{ "label", OPT_STR, OFF(label), NULL, 0, 0, NULL, "NAME",
 	  "label for this run in compare tables", "output" },
 	{ "quiet", OPT_BOOL, OFF(quiet), "0", 0, 1, NULL, NULL,
