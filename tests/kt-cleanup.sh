@@ -61,4 +61,46 @@ grep -q "stopping, restoring" "$TMP/int.out" || { cat "$TMP/int.out"; fail "SIGI
 [ -s "$TMP/int.json" ] || { cat "$TMP/int.out"; fail "SIGINT run wrote no result (exit $rc)"; }
 verify_restored "$TMP/int.json" || { cat "$TMP/int.out"; fail "SIGINT run did not restore the system"; }
 [ ! -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || fail "SIGINT run left its state file"
+# an interrupted run is not a pass: its own verdict and exit code (7), and why
+[ $rc -eq 7 ] || { cat "$TMP/int.out"; fail "SIGINT run exited $rc, expected 7 (interrupted)"; }
+grep -q '^verdict: interrupted: SIGINT (Interrupt) after ' "$TMP/int.out" || { cat "$TMP/int.out"; fail "SIGINT verdict line"; }
+interrupted_json() {
+	python3 - "$1" "$2" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "interrupted" and d["exit_code"] == 7 and d["interrupted"] is True, d["verdict"]
+assert d["interruption"]["reason"].startswith(sys.argv[2]), d["interruption"]
+assert d["results"][0]["oracle"]["pass"], "oracle"
+EOF2
+}
+interrupted_json "$TMP/int.json" SIGINT || fail "SIGINT result"
 echo "ok SIGINT (exit $rc)"
+
+# SIGINT right after the start, before the pressure began: the same
+"$MOVESTRESS" run --mode=partitioned --movers=2 --size=16M --runtime=60s --reclaim=memcg \
+	--swap=auto --output "$TMP/int0.json" > "$TMP/int0.out" 2>&1 &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 7 ] || { cat "$TMP/int0.out"; fail "early SIGINT: exit $rc, expected 7"; }
+grep -q '^verdict: pass' "$TMP/int0.out" && fail "early SIGINT: verdict pass"
+interrupted_json "$TMP/int0.json" SIGINT || { cat "$TMP/int0.out"; fail "early SIGINT result"; }
+verify_restored "$TMP/int0.json" || fail "early SIGINT: not restored"
+[ ! -f "$MOVESTRESS_STATE_DIR/state-$pid.json" ] || fail "early SIGINT left its state file"
+echo "ok early SIGINT (exit $rc)"
+
+# SIGPIPE/EPIPE: stdout's reader goes away (| head -1): stop as for SIGINT, restore everything
+start=$(date +%s)
+("$MOVESTRESS" run --mode=partitioned --movers=2 --size=16M --runtime=60s --reclaim=memcg \
+	--swap=auto --output "$TMP/pipe.json" 2> "$TMP/pipe.err"; echo $? > "$TMP/pipe.rc") | head -1 > "$TMP/pipe.head"
+took=$(($(date +%s) - start))
+rc=$(cat "$TMP/pipe.rc")
+grep -q "^movestress 0" "$TMP/pipe.head" || fail "| head -1: no header line"
+[ "$rc" -eq 7 ] || { cat "$TMP/pipe.err"; fail "| head -1: exit $rc, expected 7 (interrupted)"; }
+[ $took -lt 30 ] || fail "| head -1: the run went on for ${took}s"
+interrupted_json "$TMP/pipe.json" EPIPE || { cat "$TMP/pipe.err"; fail "| head -1: result"; }
+verify_restored "$TMP/pipe.json" || { cat "$TMP/pipe.err"; fail "| head -1: not restored"; }
+ls "$MOVESTRESS_STATE_DIR"/state-*.json 2> /dev/null && fail "| head -1: state file left"
+echo "ok | head -1: stopped after ${took}s, exit $rc, restored"
