@@ -466,10 +466,11 @@ static json_t *hang_result(struct run *r, double stalled_s)
 
 	for (i = 0; i < r->nworkers; i++) {
 		const struct thread_stats *st = &r->workers[i].st;
+		/* the name is written before the tid is published (worker_main) */
+		pid_t tid = __atomic_load_n(&st->tid, __ATOMIC_ACQUIRE);
 
-		json_array_append_new(threads, json_pack("{s:s, s:i, s:I, s:I}", "name", st->name,
-			"tid", __atomic_load_n(&st->tid, __ATOMIC_ACQUIRE),
-			"ops", (json_int_t)__atomic_load_n(&st->ops, __ATOMIC_RELAXED),
+		json_array_append_new(threads, json_pack("{s:s, s:i, s:I, s:I}", "name", tid ? st->name : "",
+			"tid", tid, "ops", (json_int_t)__atomic_load_n(&st->ops, __ATOMIC_RELAXED),
 			"pages", (json_int_t)__atomic_load_n(&st->pages, __ATOMIC_RELAXED)));
 	}
 	snprintf(why, sizeof(why), "no thread made progress for %.1fs (--hang-timeout); threads stayed stuck in the kernel",
