@@ -57,6 +57,17 @@ EOF2
 	echo "ok $m: $(grep '^verdict' "$TMP/$m.out")"
 done
 
+# the side workloads' own MOVEs: --with=dontneed owns the last slots
+"$MOVESTRESS" run --with=dontneed --with-warmup=0 --runtime=1s --size=8M --inject=eexist:2047 \
+	--output "$TMP/cw.json" > "$TMP/cw.out" 2>&1
+rc=$?
+if [ $rc -ne 77 ]; then
+	[ $rc -eq 6 ] || { cat "$TMP/cw.out"; fail "--with=dontneed: exit $rc, expected 6"; }
+	grep -q "known kernel bug move-eexist, dontneed/0: UFFDIO_MOVE moved the page(s) but failed dst=" "$TMP/cw.out" ||
+		{ cat "$TMP/cw.out"; fail "--with=dontneed: its MOVE not named"; }
+	echo "ok --with=dontneed: $(grep '^verdict' "$TMP/cw.out")"
+fi
+
 # --known-bugs=fail keeps exit 1; the exit-code conventions map 6
 "$MOVESTRESS" run $ARGS --inject=eexist:0 --known-bugs=fail --output "$TMP/kf.json" > "$TMP/kf.out" 2>&1
 [ $? -eq 1 ] || { cat "$TMP/kf.out"; fail "--known-bugs=fail: not exit 1"; }
