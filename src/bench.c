@@ -18,6 +18,7 @@
 #include "known-bugs.h"
 #include "options.h"
 #include "run.h"
+#include "trials.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -81,7 +82,7 @@ static int rounds(const struct opts *o, struct cfg *c, size_t n, struct tally *t
 			x->best = v > x->best ? v : x->best;
 		}
 	if (rc)
-		fprintf(stderr, "movestress bench: a run failed or was skipped (exit %d)\n", rc);
+		fprintf(stderr, "movestress bench: a run ended %s (exit %d)\n", exit_verdict(rc), rc);
 	return rc;
 }
 
