@@ -19,9 +19,11 @@
 #include "uffd.h"
 #include "vmreport.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct verb {
 	const char *name;
@@ -37,16 +39,39 @@ static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 		return MS_EXIT_USAGE;
 	}
 	json_t *result = NULL;
-	int ret;
+	sigset_t sigs, old;
+	struct timespec zero = { 0, 0 };
+	char err[700];
+	int ret, werr;
 
+	/* only ever replace a regular file, and know before the run that we can */
+	if (o->output[0] && output_check(o->output, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return MS_EXIT_USAGE;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Signals stay blocked for the whole command, between trials too:
+	 * each run takes them in its main loop (or finds them pending there),
+	 * so the host is restored and the result written whenever they come.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	ret = run_trials(o, &result);
-	if (result && o->output[0] && write_json_file(o->output, result)) {
-		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
-		if (ret == MS_EXIT_PASS)
+	if (result && o->output[0] && (werr = write_json_file(o->output, result))) {
+		fprintf(stderr, "movestress: --output: cannot write %s: %s\n", o->output, strerror(-werr));
+		if (ret == MS_EXIT_PASS || ret == MS_EXIT_KNOWN_BUG)
 			ret = MS_EXIT_ENV;
 	}
 	json_decref(result);
+	/* a signal that came after the last run's main loop: that run was complete */
+	while (sigtimedwait(&sigs, NULL, &zero) > 0)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
@@ -225,6 +250,8 @@ static void usage(FILE *f)
 		"  3  kernel report: KASAN, lockdep, BUG, WARNING, hung task, soft lockup, RCU stall, new taint\n"
 		"  4  hang: the watchdog saw no progress for --hang-timeout\n"
 		"  5  environment error: setup the run needs failed\n"
+		"  6  known kernel bug: the only findings are kernel bugs movestress knows (verdict names them; --known-bugs=fail: 1)\n"
+		"  7  interrupted: SIGINT/SIGTERM/SIGHUP, or stdout's reader went away (EPIPE); the system was restored\n"
 		"  77 skipped: this kernel or host lacks a feature or permission (reason printed)\n");
 }
 

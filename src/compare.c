@@ -14,6 +14,7 @@
  */
 #include "config.h"
 #include "compare.h"
+#include "known-bugs.h"
 #include "options.h"
 #include "plot.h"
 
@@ -510,6 +511,17 @@ static void note_differences(struct cmp *c)
 
 			if (!v || !strcmp(v, "pass"))
 				continue;
+			if (!strcmp(v, "known-kernel-bug")) {
+				struct known_bug_counts kb = { { 0 } };
+				char sum[128];
+
+				known_bugs_from_json(json_object_get(c->run[i].trial[n], "known_bugs"), &kb);
+				known_bugs_summary(&kb, sum, sizeof(sum));
+				snprintf(buf, sizeof(buf), "%s: trial %zu of %zu hit the known kernel bug %s (counted; its oracle passed, its numbers are in the table)",
+					 c->run[i].label, n + 1, c->run[i].ntrials, sum[0] ? sum : "?");
+				json_array_append_new(c->notes, json_string(buf));
+				continue;
+			}
 			snprintf(buf, sizeof(buf), "%s: trial %zu of %zu has verdict '%s' (exit %lld): its numbers are in the table",
 				 c->run[i].label, n + 1, c->run[i].ntrials, v,
 				 (long long)json_integer_value(json_object_get(c->run[i].trial[n], "exit_code")));

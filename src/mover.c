@@ -10,6 +10,7 @@
 #include "env.h"
 #include "health.h"
 #include "klog.h"
+#include "known-bugs.h"
 #include "kv.h"
 #include "lru-gen.h"
 #include "modes.h"
@@ -27,11 +28,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,38 +103,105 @@ static int errbit(int err)
 }
 
 /*
- * How much of [src, src+len) has already moved to [dst, dst+len): source
- * pte empty, destination present or swapped, page by page from the start.
- *
  * Linux 6.18's move_pages() can move a page and still fail the ioctl: a
  * retry after an internal -EAGAIN keeps the stale error, loops on the same
  * address and trips over the page it has just moved (EEXIST), or returns a
- * short count for a batch that moved further.  scripts/repro-move-pageout.c
- * shows it without movestress.  A MOVE we own that fails with EEXIST or
- * ENOENT is therefore checked against the page tables: nobody else moves
- * this slot, so a moved page means the kernel moved it and said otherwise.
+ * short count for a batch that moved further (EAGAIN).  The known bug
+ * move-eexist (known-bugs.c, docs/kernel-bug-6.18-move-eexist.md).  A MOVE
+ * of slots nobody else moves that fails that way is therefore checked
+ * against the page tables at that moment: a moved page means the kernel
+ * moved it and said otherwise.
  */
-static uint64_t moved_anyway(uint64_t dst, uint64_t src, uint64_t len)
+uint64_t moved_anyway(uint64_t dst, uint64_t src, uint64_t len, bool holes)
 {
 	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	uint64_t off, ps, pd;
+	uint64_t off, ps, pd, upto = 0;
 
 	if (fd < 0)
 		return 0;
 	for (off = 0; off < len; off += MS_PAGE_SIZE) {
 		if (pagemap_read(fd, (void *)(uintptr_t)(src + off), 1, &ps) ||
 		    pagemap_read(fd, (void *)(uintptr_t)(dst + off), 1, &pd) ||
-		    (ps & (PM_PRESENT | PM_SWAPPED)) || !(pd & (PM_PRESENT | PM_SWAPPED)))
+		    (ps & (PM_PRESENT | PM_SWAPPED)))
+			break;
+		if (pd & (PM_PRESENT | PM_SWAPPED))
+			upto = off + MS_PAGE_SIZE;
+		else if (!holes)
 			break;
 	}
 	close(fd);
-	return off;
+	/* holes: up to the last page that did move, a tail of holes proves nothing */
+	return upto;
+}
+
+static void record_failure(struct run *r, struct thread_stats *st, const char *op, uint64_t dst,
+			   uint64_t src, uint64_t len, uint64_t mode, int64_t ret, int err, uint64_t t0)
+{
+	st->fail[st->nfail < MS_MAX_FAILS ? st->nfail++ : MS_MAX_FAILS - 1] = (struct op_failure){
+		.op = op, .dst = dst, .src = src, .len = len, .mode = mode, .ret = ret, .err = err,
+		.t_ns = t0 - r->t0_ns,
+	};
+}
+
+int64_t run_move_failed(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
+			uint64_t len, uint64_t mode, unsigned allowed, int64_t moved, int *err,
+			uint64_t t0)
+{
+	uint64_t more = 0;
+
+	/* the signature: EEXIST/ENOENT, or a short count (EAGAIN), on slots we own */
+	if (!(allowed & MOVE_RACY) && (*err == EEXIST || *err == ENOENT || *err == EAGAIN) &&
+	    (uint64_t)moved < len)
+		more = moved_anyway(dst + moved, src + moved, len - moved,
+				    mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES);
+	if (more) {
+		/* the ledger follows the page tables; the lie is the known bug */
+		record_failure(r, st, MOVED_BUT_FAILED, dst, src, len, mode, moved, *err, t0);
+		st->moved_but_failed++;
+		moved += more;
+		__atomic_store_n(&st->pages, st->pages + more / MS_PAGE_SIZE, __ATOMIC_RELAXED);
+		if (moved == (int64_t)len)
+			*err = 0;
+		return moved;
+	}
+	if (errbit(*err) & allowed) {
+		/* relaxed atomic: the --status-interval display reads it live */
+		__atomic_store_n(&st->retries[*err < MS_MAX_ERRNO ? *err : 0],
+				 st->retries[*err < MS_MAX_ERRNO ? *err : 0] + 1, __ATOMIC_RELAXED);
+		if (moved)
+			st->short_moves++;
+		return moved;
+	}
+	st->failures++;
+	record_failure(r, st, "UFFDIO_MOVE", dst, src, len, mode, moved, *err, t0);
+	return moved;
+}
+
+/*
+ * --inject=eexist:PAGE, the known bug's own control: the first MOVE that
+ * moved PAGE (either way) is reported to its caller as failed with EEXIST,
+ * as Linux 6.18 does.  Only where the engine can tell (slots nobody else
+ * moves, or contended's reconciliation); once per run.
+ */
+bool inject_eexist(struct run *r, uint64_t src, uint64_t moved, unsigned allowed)
+{
+	unsigned g;
+
+	if ((allowed & MOVE_RACY) && !r->mode->shared_slots)
+		return false;
+	for (g = 0; g < MS_NR_REGIONS; g++) {
+		uint64_t a = (uint64_t)(uintptr_t)region_addr(&r->reg[g], (size_t)r->eexist_page);
+
+		if (a >= src && a < src + moved)
+			return !__atomic_exchange_n(&r->eexist_fired, 1, __ATOMIC_RELAXED);
+	}
+	return false;
 }
 
 int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t src,
 		 uint64_t len, uint64_t mode, unsigned allowed, int *err)
 {
-	uint64_t t0 = now_ns(), t1, more = 0;
+	uint64_t t0 = now_ns(), t1;
 	int64_t moved = uffd_move(r->uffd, dst, src, len, mode, err);
 
 	t1 = now_ns();
@@ -141,32 +212,15 @@ int64_t run_move(struct run *r, struct thread_stats *st, uint64_t dst, uint64_t 
 		moved = 0;
 	/* read live by the pagemap sampler and the status line */
 	__atomic_store_n(&st->pages, st->pages + (uint64_t)moved / MS_PAGE_SIZE, __ATOMIC_RELAXED);
+	if (!*err && r->eexist_page >= 0 && moved && inject_eexist(r, src, (uint64_t)moved, allowed)) {
+		/* --inject=eexist: what 6.18 does, from user space: moved, but EEXIST */
+		__atomic_store_n(&st->pages, st->pages - (uint64_t)moved / MS_PAGE_SIZE, __ATOMIC_RELAXED);
+		moved = 0;
+		*err = EEXIST;
+	}
 	if (!*err)
 		return moved;
-	if (errbit(*err) & allowed) {
-		/* relaxed atomic: the --status-interval display reads it live */
-		__atomic_store_n(&st->retries[*err < MS_MAX_ERRNO ? *err : 0],
-				 st->retries[*err < MS_MAX_ERRNO ? *err : 0] + 1, __ATOMIC_RELAXED);
-		if (moved)
-			st->short_moves++;
-		return moved;
-	}
-	st->failures++;
-	if ((*err == EEXIST || *err == ENOENT) && !(mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES))
-		more = moved_anyway(dst + moved, src + moved, len - moved);
-	st->fail[st->nfail < MS_MAX_FAILS ? st->nfail++ : MS_MAX_FAILS - 1] = (struct op_failure){
-		.op = more ? MOVED_BUT_FAILED : "UFFDIO_MOVE", .dst = dst, .src = src, .len = len,
-		.mode = mode, .ret = moved, .err = *err, .t_ns = t0 - r->t0_ns,
-	};
-	if (!more)
-		return moved;
-	/* the ledger follows the page tables; the lie is the failure */
-	st->moved_but_failed++;
-	moved += more;
-	__atomic_store_n(&st->pages, st->pages + more / MS_PAGE_SIZE, __ATOMIC_RELAXED);
-	if (moved == (int64_t)len)
-		*err = 0;
-	return moved;
+	return run_move_failed(r, st, dst, src, len, mode, allowed, moved, err, t0);
 }
 
 /* ---- regions ---- */
@@ -383,6 +437,55 @@ static uint64_t total_progress(const struct run *r)
 	return sum;
 }
 
+/* the header every result has: who wrote it, with which options, where */
+static json_t *result_head(const struct opts *o, uint64_t seed, json_t *env)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "schema_version", json_integer(MS_SCHEMA_VERSION));
+	json_object_set_new(j, "tool", json_pack("{s:s, s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
+	json_object_set_new(j, "timestamp", json_integer((json_int_t)time(NULL)));
+	json_object_set_new(j, "label", json_string(o->label[0] ? o->label : o->mode));
+	json_object_set_new(j, "seed", json_integer((json_int_t)seed));
+	if (env)
+		json_object_set(j, "environment", env);
+	json_object_set_new(j, "options", opts_to_json(o));
+	return j;
+}
+
+/*
+ * The watchdog's result when threads stay stuck in the kernel: the run
+ * cannot finish, so this is written from here, with what the threads had
+ * done when they stopped making progress (read like the status line does).
+ */
+static json_t *hang_result(struct run *r, double stalled_s)
+{
+	json_t *j = result_head(r->o, r->seed, r->env), *threads = json_array();
+	char why[160];
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++) {
+		const struct thread_stats *st = &r->workers[i].st;
+		/* the name is written before the tid is published (worker_main) */
+		pid_t tid = __atomic_load_n(&st->tid, __ATOMIC_ACQUIRE);
+
+		json_array_append_new(threads, json_pack("{s:s, s:i, s:I, s:I}", "name", tid ? st->name : "",
+			"tid", tid, "ops", (json_int_t)__atomic_load_n(&st->ops, __ATOMIC_RELAXED),
+			"pages", (json_int_t)__atomic_load_n(&st->pages, __ATOMIC_RELAXED)));
+	}
+	snprintf(why, sizeof(why), "no thread made progress for %.1fs (--hang-timeout); threads stayed stuck in the kernel",
+		 stalled_s);
+	json_object_set_new(j, "results", json_pack("[{s:s, s:i, s:I, s:b, s:o}]", "mode", r->o->mode,
+			    "movers", r->nmovers, "runtime_ns", (json_int_t)(now_ns() - r->t0_ns),
+			    "partial", 1, "threads", threads));
+	json_object_set_new(j, "health", json_pack("{s:{s:b, s:O}}", "watchdog", "hang", 1,
+						   "threads", r->hang_info));
+	json_object_set_new(j, "verdict", json_string("hang"));
+	json_object_set_new(j, "exit_code", json_integer(MS_EXIT_HANG));
+	json_object_set_new(j, "reason", json_string(why));
+	return j;
+}
+
 static void *watchdog_main(void *arg)
 {
 	struct run *r = arg;
@@ -415,19 +518,17 @@ static void *watchdog_main(void *arg)
 		     !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
 			nanosleep(&tick, NULL);
 		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
-			json_t *j = json_pack("{s:i, s:s, s:i, s:{s:{s:b, s:O}}}",
-					      "schema_version", MS_SCHEMA_VERSION, "verdict", "hang",
-					      "exit_code", MS_EXIT_HANG, "health", "watchdog",
-					      "hang", 1, "threads", r->hang_info);
+			json_t *j = hang_result(r, (t - last_change) / 1e9);
+			int code = exit_code_map(r->o, MS_EXIT_HANG);
 
-			if (r->o->output[0])
-				write_json_file(r->o->output, j);
+			if (r->o->output[0] && write_json_file(r->o->output, j))
+				fprintf(stderr, "movestress: --output: cannot write %s\n", r->o->output);
 			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
 			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with the hang code %d\n",
-				MS_EXIT_HANG);
+				code);
 			/* swap, cgroups, sysctls: put back even though threads are stuck */
 			sysstate_restore_all();
-			_exit(MS_EXIT_HANG);
+			_exit(code);
 		}
 		break;
 	}
@@ -484,7 +585,7 @@ static int inject(struct run *r, char *what, size_t len)
 
 	if (sscanf(r->o->inject, "%15[a-z]:%lu", kind, &page) != 2)
 		return -EINVAL;
-	if (!strcmp(kind, "hang"))
+	if (!strcmp(kind, "hang") || !strcmp(kind, "eexist"))
 		return 0;
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
@@ -512,7 +613,7 @@ static int inject(struct run *r, char *what, size_t len)
 
 int inject_validate(const char *spec, char *err, size_t len)
 {
-	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", "hang", NULL };
+	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", "hang", "eexist", NULL };
 	char kind[16];
 	unsigned long page;
 	char tail;
@@ -521,13 +622,13 @@ int inject_validate(const char *spec, char *err, size_t len)
 	if (!spec[0])
 		return 0;
 	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) != 2) {
-		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose|hang", spec);
+		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose|hang|eexist", spec);
 		return -EINVAL;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
 	if (!kinds[k]) {
-		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose|hang", kind);
+		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose|hang|eexist", kind);
 		return -EINVAL;
 	}
 	return 0;
@@ -757,7 +858,8 @@ static void move_accounting_check(const struct run *r, json_t *result, json_t *m
 		fprintf(out, "  move accounting: kernel uffd_move_pages +%llu, our ioctls were told %llu: %s\n",
 			(unsigned long long)kern, (unsigned long long)user,
 			kern == user ? "match" : "MISMATCH (another MOVE user on this machine also explains it)");
-	if (kern != user && v->code == MS_EXIT_PASS) {
+	if (kern != user && (v->code == MS_EXIT_PASS || v->code == MS_EXIT_KNOWN_BUG ||
+			     v->code == MS_EXIT_INTERRUPTED)) {
 		v->name = "failure";
 		v->code = MS_EXIT_FAILURE;
 	}
@@ -775,13 +877,63 @@ static void print_header(const struct run *r, FILE *f)
 		lru, lru_gen, r->seed);
 }
 
+/*
+ * A run that ends before its result: say why (skipped: on stdout, errors
+ * on stderr) and keep the reason for the result file.
+ */
+static int __attribute__((format(printf, 4, 5)))
+stop_early(char *reason, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+	if (code == MS_EXIT_SKIP)
+		printf("skipped: %s\n", reason);
+	else
+		fprintf(stderr, "movestress: %s\n", reason);
+	return code;
+}
+
+/* the result of a run that ended before it measured anything */
+static json_t *early_result(const struct opts *o, uint64_t seed, json_t *env, int code,
+			    const char *reason)
+{
+	json_t *j = result_head(o, seed, env);
+
+	json_object_set_new(j, "verdict", json_string(exit_verdict(code)));
+	json_object_set_new(j, "exit_code", json_integer(code));
+	json_object_set_new(j, "reason", json_string(reason));
+	if (code == MS_EXIT_SKIP)
+		json_object_set_new(j, "skipped", json_string(reason));
+	return j;
+}
+
+/* stdout is a pipe whose reader went away (`movestress run | head -1`) */
+static bool stdout_broken(bool is_pipe)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return is_pipe && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+static bool stdout_is_pipe(void)
+{
+	struct stat st;
+
+	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 int run_main(struct opts *o, json_t **result_out)
 {
 	struct run run = { .o = o }, *r = &run;
 	struct thread_stats *tot = NULL, *htot = NULL;
 	struct oracle_result *ores = NULL;
 	struct verdict v = { "pass", MS_EXIT_PASS };
-	char why[512] = "", marker[64], injected[96] = "", policy[64];
+	char why[512] = "", marker[64], injected[160] = "", policy[64], reason[640] = "";
+	char intr[160] = "", kbsum[128] = "";
+	struct known_bug_counts kb = { { 0 } };
 	json_t *result = NULL, *env = NULL, *vm0 = NULL, *vm1 = NULL, *sys0, *sys1, *mode_res;
 	unsigned long taint0 = 0;
 	unsigned nmov, nh, nx, i;
@@ -789,60 +941,65 @@ int run_main(struct opts *o, json_t **result_out)
 	FILE *out = o->quiet ? NULL : stdout;
 	sigset_t sigs, old;
 	pthread_t wd;
-	bool interrupted = false, wd_started = false;
+	bool interrupted = false, wd_started = false, out_pipe = stdout_is_pipe(), done = false;
+	bool genuine = false;
 	int nsides = 0;
 	int ret, taint_err;
 
 	r->mode = mode_find(o->mode);
 	r->hang_page = -1;
+	r->eexist_page = -1;
+	r->uffd = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
-	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
-		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
-			o->trace[0] ? "trace" : "trace-marker");
-		return MS_EXIT_USAGE;
-	}
-	if (inject_validate(o->inject, why, sizeof(why))) {
-		fprintf(stderr, "movestress: %s\n", why);
-		return MS_EXIT_USAGE;
-	}
-	for (i = 0; sides[i]; i++)
-		if (sides[i]->validate(o))
-			return MS_EXIT_USAGE;
-
-	/* Can this kernel do it at all?  A skip, not a failure. */
-	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
-	if (r->uffd < 0) {
-		printf("skipped: %s\n", why);
-		return MS_EXIT_SKIP;
-	}
-	if (r->mode->supported(why, sizeof(why))) {
-		printf("skipped: mode %s: %s\n", o->mode, why);
-		close(r->uffd);
-		return MS_EXIT_SKIP;
-	}
-
 	/*
-	 * Block SIGINT/SIGTERM in every thread from here on: the main loop
-	 * takes them, and every change to the system is undone before the
-	 * mask is restored at out_free.
+	 * Block SIGINT/SIGTERM/SIGHUP/SIGPIPE in every thread from the start:
+	 * the main loop takes them (a signal during setup is taken there, at
+	 * once), and every change to the system is undone before the mask is
+	 * restored at out_free.  A blocked SIGPIPE turns a write to a closed
+	 * pipe into EPIPE; the main loop watches stdout for that too.
 	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
+		ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE,
+				 "--%s: only the jank mode writes frame traces (use --scenario=jank)",
+				 o->trace[0] ? "trace" : "trace-marker");
+		goto out_free;
+	}
+	if (inject_validate(o->inject, why, sizeof(why))) {
+		ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE, "%s", why);
+		goto out_free;
+	}
+	for (i = 0; sides[i]; i++)
+		if (sides[i]->validate(o)) {
+			snprintf(reason, sizeof(reason), "%s: invalid options (the line above says which)",
+				 sides[i]->name);
+			ret = MS_EXIT_USAGE;
+			goto out_free;
+		}
+
+	/* Can this kernel do it at all?  A skip, not a failure. */
+	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
+	if (r->uffd < 0) {
+		ret = stop_early(reason, sizeof(reason), MS_EXIT_SKIP, "%s", why);
+		goto out_free;
+	}
+	if (r->mode->supported(why, sizeof(why))) {
+		ret = stop_early(reason, sizeof(reason), MS_EXIT_SKIP, "mode %s: %s", o->mode, why);
+		goto out_free;
+	}
+
 	/* --lru-gen: before anything is measured; undone at out_free at the latest */
 	ret = lru_gen_apply(o->lru_gen, why, sizeof(why));
 	if (ret) {
-		if (ret == -EOPNOTSUPP)
-			printf("skipped: %s\n", why);
-		else
-			fprintf(stderr, "movestress: %s\n", why);
-		sysstate_restore_all();
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		close(r->uffd);
-		return ret == -EOPNOTSUPP ? MS_EXIT_SKIP : ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
+		ret = stop_early(reason, sizeof(reason), ret == -EOPNOTSUPP ? MS_EXIT_SKIP :
+				 ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV, "%s", why);
+		goto out_free;
 	}
 
 	pthread_mutex_init(&r->gate_lock, NULL);
@@ -858,15 +1015,14 @@ int run_main(struct opts *o, json_t **result_out)
 	htot = calloc(1, sizeof(*htot));
 	ores = calloc(1, sizeof(*ores));
 	if (!r->workers || !tot || !htot || !ores) {
-		fprintf(stderr, "movestress: out of memory\n");
-		ret = MS_EXIT_ENV;
+		ret = stop_early(reason, sizeof(reason), MS_EXIT_ENV, "out of memory");
 		goto out_free;
 	}
 
 	ret = layout(r, why, sizeof(why));
 	if (ret) {
-		fprintf(stderr, "movestress: %s\n", why);
-		ret = ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
+		ret = stop_early(reason, sizeof(reason), ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV,
+				 "%s", why);
 		goto out_unmap;
 	}
 	if (out)
@@ -877,19 +1033,19 @@ int run_main(struct opts *o, json_t **result_out)
 	snprintf(marker, sizeof(marker), "run %d.%" PRIx64 " start", getpid(), r->seed);
 	klog_mark(marker);
 	env = env_collect(&r->uffd_info);
+	r->env = env;
 	vm0 = kv_read("/proc/vmstat");
 	sys0 = dir_read(UFFD_MOVE_SYSFS);
 
 	for (nsides = 0; sides[nsides]; nsides++) {
 		ret = sides[nsides]->setup(r, why, sizeof(why));
 		if (ret == -EOPNOTSUPP) {	/* this kernel/host lacks it: a skip */
-			printf("skipped: %s\n", why);
-			ret = MS_EXIT_SKIP;
+			ret = stop_early(reason, sizeof(reason), MS_EXIT_SKIP, "%s", why);
 			goto out_teardown;
 		}
 		if (ret) {
-			fprintf(stderr, "movestress: %s setup: %s\n", sides[nsides]->name, why);
-			ret = ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
+			ret = stop_early(reason, sizeof(reason), ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV,
+					 "%s setup: %s", sides[nsides]->name, why);
 			goto out_teardown;
 		}
 	}
@@ -903,9 +1059,9 @@ int run_main(struct opts *o, json_t **result_out)
 
 			json_object_set_new(env, "thp_populated_kb", json_integer(huge));
 			if (huge <= 0) {
-				printf("skipped: mode thp: no transparent huge page could be allocated "
-				       "(AnonHugePages did not grow after populating with MADV_HUGEPAGE)\n");
-				ret = MS_EXIT_SKIP;
+				ret = stop_early(reason, sizeof(reason), MS_EXIT_SKIP,
+						 "mode thp: no transparent huge page could be allocated "
+						 "(AnonHugePages did not grow after populating with MADV_HUGEPAGE)");
 				goto out_teardown;
 			}
 		}
@@ -915,16 +1071,16 @@ int run_main(struct opts *o, json_t **result_out)
 		r->pfn_checkable = false;
 	ret = register_all(r, true, why, sizeof(why));
 	if (ret) {
-		printf("skipped: %s\n", why);
-		ret = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+		ret = stop_early(reason, sizeof(reason), ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV,
+				 "%s", why);
 		goto out_teardown;
 	}
 
 	if (r->mode->setup) {
 		ret = r->mode->setup(r, why, sizeof(why));
 		if (ret) {
-			printf("skipped: mode %s: %s\n", o->mode, why);
-			ret = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+			ret = stop_early(reason, sizeof(reason), ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV,
+					 "mode %s: %s", o->mode, why);
 			goto out_teardown;
 		}
 	}
@@ -934,9 +1090,9 @@ int run_main(struct opts *o, json_t **result_out)
 		unsigned long page = c ? strtoul(c + 1, NULL, 10) : ULONG_MAX;
 
 		if (page >= r->npages || r->where[page] == REGION_NONE) {
-			fprintf(stderr, "movestress: --inject: page %lu is %s: allowed pages are populated ones below %zu\n",
-				page, page >= r->npages ? "out of range" : "a hole", r->npages);
-			ret = MS_EXIT_USAGE;
+			ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE,
+					 "--inject: page %lu is %s: allowed pages are populated ones below %zu",
+					 page, page >= r->npages ? "out of range" : "a hole", r->npages);
 			goto out_teardown;
 		}
 	}
@@ -944,12 +1100,15 @@ int run_main(struct opts *o, json_t **result_out)
 		r->hang_page = atol(o->inject + 5);
 		if (r->hang_page >= (long)r->npages || r->where[r->hang_page] != REGION_SRC ||
 		    r->mode->handler) {
-			fprintf(stderr, "movestress: --inject=hang: page must be a populated page (< %zu) and the mode must have no fault handler\n",
-				r->npages);
-			ret = MS_EXIT_USAGE;
+			ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE,
+					 "--inject=hang: page must be a populated page (< %zu) and the mode must have no fault handler",
+					 r->npages);
 			goto out_teardown;
 		}
 	}
+
+	if (!strncmp(o->inject, "eexist:", 7))
+		r->eexist_page = atol(o->inject + 7);
 
 	/* threads */
 	assign_slots(r);
@@ -986,7 +1145,7 @@ int run_main(struct opts *o, json_t **result_out)
 	for (i = r->nworkers; i-- > 0;) {
 		ret = start_thread(&r->workers[i].thread, worker_main, &r->workers[i]);
 		if (ret) {
-			fprintf(stderr, "movestress: pthread_create: %s\n", strerror(-ret));
+			stop_early(reason, sizeof(reason), MS_EXIT_ENV, "pthread_create: %s", strerror(-ret));
 			__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
 			while (++i < r->nworkers)
@@ -1009,8 +1168,18 @@ int run_main(struct opts *o, json_t **result_out)
 
 		if (sigtimedwait(&sigs, &si, &ts) > 0) {
 			interrupted = true;
+			snprintf(intr, sizeof(intr), "SIG%s (%s) after %.3fs", sigabbrev_np(si.si_signo) ?: "?",
+				 strsignal(si.si_signo), (now_ns() - r->t0_ns) / 1e9);
 			fprintf(stderr, "movestress: %s: stopping, restoring the system and checking\n",
 				strsignal(si.si_signo));
+			break;
+		}
+		if (stdout_broken(out_pipe)) {
+			/* `run | head -1`: nobody reads us any more; stop as for SIGINT */
+			interrupted = true;
+			snprintf(intr, sizeof(intr), "EPIPE: stdout's reader went away after %.3fs",
+				 (now_ns() - r->t0_ns) / 1e9);
+			fprintf(stderr, "movestress: stdout closed (EPIPE): stopping, restoring the system and checking\n");
 			break;
 		}
 		t = now_ns();
@@ -1053,7 +1222,11 @@ int run_main(struct opts *o, json_t **result_out)
 			madvise(region_addr(&r->reg[i], (size_t)v * r->reg[i].vma_pages),
 				r->reg[i].vma_pages * MS_PAGE_SIZE, MADV_NOHUGEPAGE);
 	register_all(r, false, why, sizeof(why));
-	if (o->inject[0] && inject(r, injected, sizeof(injected))) {
+	if (r->eexist_page >= 0)
+		snprintf(injected, sizeof(injected), "eexist page %ld: %s", r->eexist_page,
+			 r->eexist_fired ? "one MOVE of it reported EEXIST after moving it" :
+			 "no MOVE of it could be made to fail (not moved, or only by racing threads)");
+	else if (o->inject[0] && inject(r, injected, sizeof(injected))) {
 		fprintf(stderr, "movestress: --inject: page out of range or a hole: %s\n", o->inject);
 		snprintf(injected, sizeof(injected), "invalid");
 	}
@@ -1077,10 +1250,19 @@ int run_main(struct opts *o, json_t **result_out)
 	/* merge and report */
 	stats_merge(tot, r->workers, nmov);
 	stats_merge(htot, r->workers + nmov, nh);
-	if (tot->failures || htot->failures || ores->violations || ores->error[0] ||
-	    r->checkpoint_violations || r->side_failures) {
-		v.name = "failure";
-		v.code = MS_EXIT_FAILURE;
+	{
+		uint64_t fails = r->side_failures;
+
+		/* every thread: movers, handlers and a mode's own (jank ui, swapin) */
+		for (i = 0; i < r->nworkers; i++) {
+			fails += r->workers[i].st.failures;
+			kb.n[KNOWN_BUG_MOVE_EEXIST] += r->workers[i].st.moved_but_failed;
+		}
+		kb.n[KNOWN_BUG_MOVE_EEXIST] += r->side_moved_but_failed;
+		known_bugs_summary(&kb, kbsum, sizeof(kbsum));
+		genuine = fails || ores->violations || ores->error[0] || r->checkpoint_violations;
+		v.code = run_verdict(genuine, known_bugs_total(&kb), !strcmp(o->known_bugs, "fail"),
+				     interrupted, &v.name);
 	}
 	if (out) {
 		fprintf(out, "  %s: %llu ops, %llu pages in %.2fs: %.1f pages/s (%.1f ops/s)\n",
@@ -1114,15 +1296,7 @@ int run_main(struct opts *o, json_t **result_out)
 		oracle_print(out, ores);
 	}
 
-	result = json_object();
-	json_object_set_new(result, "schema_version", json_integer(MS_SCHEMA_VERSION));
-	json_object_set_new(result, "tool", json_pack("{s:s, s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
-	json_object_set_new(result, "timestamp", json_integer((json_int_t)time(NULL)));
-	json_object_set_new(result, "label", json_string(o->label[0] ? o->label : o->mode));
-	json_object_set_new(result, "seed", json_integer((json_int_t)r->seed));
-	json_object_set_new(result, "environment", env);
-	env = NULL;
-	json_object_set_new(result, "options", opts_to_json(o));
+	result = result_head(o, r->seed, env);
 	env_rmap_policy(policy, sizeof(policy));
 	json_object_set_new(result, "kernel", json_pack("{s:s, s:o, s:o, s:o}",
 		"rmap_policy", policy,
@@ -1163,16 +1337,38 @@ int run_main(struct opts *o, json_t **result_out)
 	json_object_set_new(result, "results", json_pack("[o]", mode_res));
 	json_object_set_new(result, "health", health_block(r, taint0, taint_err, marker, &v, out));
 	rmap_race_check(result, &v, out);
-	if (interrupted)
+	if (interrupted) {
 		json_object_set_new(result, "interrupted", json_true());
+		json_object_set_new(result, "interruption", json_pack("{s:s, s:s}", "reason", intr,
+				    "what", "the run stopped early; the system was restored and the oracle checked what ran"));
+	}
+	if (kbsum[0])
+		json_object_set_new(result, "known_bugs", known_bugs_to_json(&kb));
 	json_object_set_new(result, "verdict", json_string(v.name));
 	json_object_set_new(result, "exit_code", json_integer(v.code));
 	if (result_out) {
 		*result_out = result;
 		result = NULL;
 	}
-	if (out)
-		fprintf(out, "verdict: %s (exit %d)\n", v.name, v.code);
+	done = true;
+	if (out) {
+		for (i = 0; i < KNOWN_BUGS_MAX; i++)
+			if (kb.n[i])
+				fprintf(out, "  known kernel bug %s: %s (x%llu; %s)\n", known_bugs[i].id,
+					known_bugs[i].title, (unsigned long long)kb.n[i], known_bugs[i].doc);
+		if (v.code == MS_EXIT_KNOWN_BUG)
+			fprintf(out, "verdict: known kernel bug %s", kbsum);
+		else if (kbsum[0] && !genuine && v.code == MS_EXIT_FAILURE)
+			fprintf(out, "verdict: failure: known kernel bug %s (--known-bugs=fail)", kbsum);
+		else
+			fprintf(out, "verdict: %s", v.name);
+		if (v.code == MS_EXIT_INTERRUPTED)
+			fprintf(out, ": %s", intr);
+		fprintf(out, " (exit %d", v.code);
+		if (kbsum[0] && (genuine || (v.code != MS_EXIT_KNOWN_BUG && v.code != MS_EXIT_FAILURE)))
+			fprintf(out, "; also known kernel bug %s", kbsum);
+		fprintf(out, ")\n");
+	}
 	ret = v.code;
 
 out_teardown:
@@ -1186,6 +1382,12 @@ out_unmap:
 	if (r->mode->shared_slots && r->t0_ns)
 		pthread_barrier_destroy(&r->barrier);
 out_free:
+	if (!done && result_out) {
+		json_t *e = env ? json_incref(env) : env_collect(&r->uffd_info);
+
+		*result_out = early_result(o, r->seed, e, ret, reason[0] ? reason : why);
+		json_decref(e);
+	}
 	json_decref(result);
 	json_decref(env);
 	json_decref(vm0);
@@ -1199,7 +1401,8 @@ out_free:
 	free(tot);
 	free(htot);
 	free(ores);
-	close(r->uffd);
+	if (r->uffd >= 0)
+		close(r->uffd);
 	/* --lru-gen, and whatever a setup that failed half-way left (teardowns did the rest) */
 	sysstate_restore_all();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

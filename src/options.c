@@ -35,6 +35,8 @@ static const char *const scenario_values[] = { "jank", NULL };
 static const char *const *scenario_names(void) { return scenario_values; }
 static const char *const outfmt_values[] = { "normal", "json", "json+", NULL };
 static const char *const exitcode_values[] = { "movestress", "kselftest", "automake", NULL };
+static const char *const known_bugs_values[] = { "report", "fail", NULL };
+static const char *const *known_bugs_names(void) { return known_bugs_values; }
 static const char *const format_values[] = { "text", "markdown", "json", "csv", NULL };
 static const char *const *outfmt_names(void) { return outfmt_values; }
 static const char *const *exitcode_names(void) { return exitcode_values; }
@@ -75,7 +77,7 @@ const struct opt_desc opt_table[] = {
 	{ "pfn-check", OPT_BOOL, OFF(pfn_check), "1", 0, 1, NULL, NULL,
 	  "oracle checks via /proc/self/pagemap that a moved page kept its frame (root, no reclaim/THP)", "health" },
 	{ "inject", OPT_STR, OFF(inject), NULL, 0, 0, NULL, "KIND:PAGE",
-	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE), or hang:PAGE to block mover/0 in a fault", "health" },
+	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE), hang:PAGE to block mover/0 in a fault, or eexist:PAGE: the first MOVE that moved PAGE reports EEXIST (the known kernel bug move-eexist, from user space)", "health" },
 	{ "reclaim", OPT_LIST, OFF(reclaim), "none", 0, 0, pressure_names, "NAME[,NAME]",
 	  "rmap/reclaim pressure backends run beside the movers", "pressure" },
 	{ "swap", OPT_ENUM, OFF(swap), "auto", 0, 0, swap_names, "KIND",
@@ -145,7 +147,9 @@ const struct opt_desc opt_table[] = {
 	{ "tap", OPT_BOOL, OFF(tap), "0", 0, 1, NULL, NULL,
 	  "run: TAP output, one test point per mode (and --reclaim backend), each in a child process", "output" },
 	{ "exit-codes", OPT_ENUM, OFF(exit_codes), "movestress", 0, 0, exitcode_names, "STYLE",
-	  "exit code convention: movestress (table below), kselftest (skip 4, fail 1) or automake (skip 77, fail 1)", "output" },
+	  "exit code convention: movestress (table below), kselftest (skip 4, known kernel bug 2 = KSFT_XFAIL, other failures 1) or automake (skip 77, usage/environment/interrupted 99, failures and known kernel bugs 1)", "output" },
+	{ "known-bugs", OPT_ENUM, OFF(known_bugs), "report", 0, 0, known_bugs_names, "HOW",
+	  "a run whose only findings are known kernel bugs: report (verdict known-kernel-bug, exit 6) or fail (exit 1)", "output" },
 	{ "format", OPT_ENUM, OFF(format), "text", 0, 0, format_names, "FMT",
 	  "compare: table format", "compare" },
 	{ "plot", OPT_STR, OFF(plot), NULL, 0, 0, NULL, "DIR",

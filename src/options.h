@@ -16,6 +16,8 @@ enum ms_exit {
 	MS_EXIT_KERNEL_REPORT = 3,
 	MS_EXIT_HANG = 4,
 	MS_EXIT_ENV = 5,
+	MS_EXIT_KNOWN_BUG = 6,		/* only known kernel bugs found (known-bugs.c) */
+	MS_EXIT_INTERRUPTED = 7,	/* SIGINT/SIGTERM/SIGHUP, or stdout's reader went away */
 	MS_EXIT_SKIP = 77,
 };
 
@@ -73,6 +75,7 @@ struct opts {
 	char status_file[512];
 	bool tap;
 	char exit_codes[16];	/* movestress|kselftest|automake */
+	char known_bugs[8];	/* report|fail: a run with only known kernel bugs */
 	char format[16];	/* compare: text|markdown|json|csv */
 	char plot[512];		/* compare: SVG directory */
 	/* jank scenario (jank.c) */

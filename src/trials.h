@@ -23,6 +23,9 @@ bool opts_with_bins(const struct opts *o);
  */
 int run_trials(struct opts *o, json_t **result_out);
 
+/* the verdict word of an exit code: "pass", "known-kernel-bug", "skip", ... */
+const char *exit_verdict(int code);
+
 /* translate a movestress exit code to the --exit-codes convention */
 int exit_code_map(const struct opts *o, int code);
 
