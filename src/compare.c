@@ -469,19 +469,26 @@ static const char *const ignored_opts[] = {
 	"status-interval", "status-file", "tap", "exit-codes", "format", "plot", NULL,
 };
 
+bool cmp_opt_ignored(const char *key)
+{
+	const char *const *ig;
+
+	for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
+		;
+	return *ig != NULL;
+}
+
 static void note_differences(struct cmp *c)
 {
 	json_t *o0 = json_path(c->run[0].root, "options"), *v;
-	const char *key, *const *ig;
+	const char *key;
 	char buf[512], val[64];
 	size_t i, n;
 
 	json_object_foreach(o0, key, v) {
 		bool differ = false;
 
-		for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
-			;
-		if (*ig)
+		if (cmp_opt_ignored(key))
 			continue;
 		for (i = 1; i < c->nruns; i++)
 			if (!json_equal(v, json_object_get(json_path(c->run[i].root, "options"), key)))
@@ -843,6 +850,16 @@ static void print_text(const struct cmp *c, FILE *f)
 	print_left_out(c, f, "");
 }
 
+/* a markdown table cell: a '|' would end it, a newline the row */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+	}
+}
+
 static void print_markdown(const struct cmp *c, FILE *f)
 {
 	bool spread = any_spread(c);
@@ -852,8 +869,11 @@ static void print_markdown(const struct cmp *c, FILE *f)
 
 	print_preamble(c, f, "> ");
 	fprintf(f, "\n| metric |");
-	for (k = 0; k < c->nruns; k++)
-		fprintf(f, " %s |", c->run[k].label);
+	for (k = 0; k < c->nruns; k++) {
+		fputc(' ', f);
+		md_cell(f, c->run[k].label);
+		fprintf(f, " |");
+	}
 	fprintf(f, "\n|---|");
 	for (k = 0; k < c->nruns; k++)
 		fprintf(f, "---:|");
@@ -868,7 +888,9 @@ static void print_markdown(const struct cmp *c, FILE *f)
 				fprintf(f, " |");
 			fputc('\n', f);
 		}
-		fprintf(f, "| %s%s%s%s |", r->name, r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
+		fprintf(f, "| ");
+		md_cell(f, r->name);
+		fprintf(f, "%s%s%s |", r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
 		for (k = 0; k < c->nruns; k++) {
 			fmt_cell(&r->cell[k], spread, buf, sizeof(buf));
 			squeeze(buf);
