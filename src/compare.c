@@ -16,12 +16,14 @@
 #include "compare.h"
 #include "options.h"
 #include "plot.h"
+#include "report.h"
 
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* the element of @arr whose "name" is @name */
 static json_t *array_named(json_t *arr, const char *name)
@@ -434,6 +436,7 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 {
 	json_error_t je;
 	json_t *trials, *t;
+	json_int_t sv;
 	size_t i;
 
 	snprintf(run->path, sizeof(run->path), "%s", file);
@@ -444,6 +447,12 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 	}
 	if (!json_is_object(run->root) || !json_is_integer(json_object_get(run->root, "schema_version"))) {
 		snprintf(err, len, "%s: not a movestress result (no schema_version)", file);
+		return -EINVAL;
+	}
+	sv = json_integer_value(json_object_get(run->root, "schema_version"));
+	if (sv < 1 || sv > MS_SCHEMA_VERSION) {
+		snprintf(err, len, "%s: schema_version %lld is not one this movestress reads (allowed: 1..%d)",
+			 file, (long long)sv, MS_SCHEMA_VERSION);
 		return -EINVAL;
 	}
 	trials = json_object_get(run->root, "trials");
@@ -1043,6 +1052,12 @@ int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 			CMP_MAX_RUNS);
 		free(c);
 		return MS_EXIT_USAGE;
+	}
+	/* the plot directory before the table: a bad path is a usage error */
+	if (o->plot[0] && mkdir(o->plot, 0755) && errno != EEXIST) {
+		fprintf(stderr, "movestress: --plot: cannot create directory %s: %s\n", o->plot, strerror(errno));
+		free(c);
+		return errno == ENOENT || errno == ENOTDIR ? MS_EXIT_USAGE : MS_EXIT_ENV;
 	}
 	ret = cmp_load(c, files, n, err, sizeof(err));
 	if (ret) {

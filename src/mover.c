@@ -775,6 +775,34 @@ static void print_header(const struct run *r, FILE *f)
 		lru, lru_gen, r->seed);
 }
 
+int run_validate(const struct opts *o)
+{
+	char why[512] = "";
+	unsigned i;
+	int ret;
+
+	if ((o->trace[0] || o->trace_marker) && strcmp(o->mode, "jank")) {
+		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
+			o->trace[0] ? "trace" : "trace-marker");
+		return MS_EXIT_USAGE;
+	}
+	if (opts_check_mode(o))
+		return MS_EXIT_USAGE;
+	if (inject_validate(o->inject, why, sizeof(why))) {
+		fprintf(stderr, "movestress: %s\n", why);
+		return MS_EXIT_USAGE;
+	}
+	for (i = 0; sides[i]; i++)
+		if (sides[i]->validate(o))
+			return MS_EXIT_USAGE;
+	/* output files: a bad path is the user's to fix, before anything runs */
+	if (o->trace[0] && (ret = opts_check_writable("trace", o->trace)))
+		return ret;
+	if (o->status_file[0] && (ret = opts_check_writable("status-file", o->status_file)))
+		return ret;
+	return 0;
+}
+
 int run_main(struct opts *o, json_t **result_out)
 {
 	struct run run = { .o = o }, *r = &run;
@@ -797,18 +825,9 @@ int run_main(struct opts *o, json_t **result_out)
 	r->hang_page = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
-	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
-		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
-			o->trace[0] ? "trace" : "trace-marker");
-		return MS_EXIT_USAGE;
-	}
-	if (inject_validate(o->inject, why, sizeof(why))) {
-		fprintf(stderr, "movestress: %s\n", why);
-		return MS_EXIT_USAGE;
-	}
-	for (i = 0; sides[i]; i++)
-		if (sides[i]->validate(o))
-			return MS_EXIT_USAGE;
+	ret = run_validate(o);
+	if (ret)
+		return ret;
 
 	/* Can this kernel do it at all?  A skip, not a failure. */
 	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
@@ -911,6 +930,16 @@ int run_main(struct opts *o, json_t **result_out)
 		}
 	}
 	r->pfn_checkable = o->pfn_check && r->mode->pfn_check_ok && !strcmp(o->reclaim, "none");
+	if (o->pfn_check && !r->pfn_checkable) {
+		char pwhy[160];
+
+		snprintf(pwhy, sizeof(pwhy), "%s", !r->mode->pfn_check_ok ?
+			 "this mode's pages change frames (huge pages split and collapsed, or swapped)" :
+			 "--reclaim swaps pages out and back in (new frames)");
+		json_object_set_new(env, "pfn_check_skipped", json_string(pwhy));
+		if (out)
+			fprintf(out, "  oracle: --pfn-check skipped: %s\n", pwhy);
+	}
 	if (r->pfn_checkable && record_pfns(r))
 		r->pfn_checkable = false;
 	ret = register_all(r, true, why, sizeof(why));

@@ -191,6 +191,15 @@ START_TEST(test_refuse_schema)
 	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "schema_version"));
 	cmp_free(c);
+	/* a version from the future, alone or twice: not ours to read */
+	files[0] = path;
+	ck_assert_int_eq(cmp_load(c, files, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "schema_version 999 is not one this movestress reads"), "%s", err);
+	cmp_free(c);
+	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "allowed: 1..1"), "%s", err);
+	cmp_free(c);
+	files[0] = fixture("movers2.json");
 	/* not a result at all */
 	snprintf(path, sizeof(path), "%s/garbage.json", tmp);
 	write_modified(fixture("movers1.json"), path, "results", json_null());
