@@ -187,7 +187,8 @@ struct delayacct *delayacct_setup(char *why, size_t len)
 	ret = sysstate_write_value(TASK_DELAYACCT, "1", d->sysctl_old, sizeof(d->sysctl_old));
 	if (ret) {
 		snprintf(d->why, sizeof(d->why), "kernel.task_delayacct: %s%s", strerror(-ret),
-			 ret == -ENOENT ? " (kernel without CONFIG_TASK_DELAY_ACCT)" : "");
+			 ret == -ENOENT ? " (kernel without CONFIG_TASK_DELAY_ACCT)" :
+			 ret == -EBUSY ? " (another movestress run holds it at another value)" : "");
 		d->sysctl_old[0] = '\0';
 	}
 	d->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);

@@ -437,11 +437,21 @@ json_t *sysstate_entries(void)
 	return j;
 }
 
-int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+static int write_value_locked(const char *name, const char *path, const char *value, char *old,
+			      size_t oldlen)
 {
+	json_t *info = NULL;
 	char cur[256];
-	int ret;
+	int ret, id;
 
+	/* another run set it the same way and still runs: share its change */
+	id = sysstate_shared_join_if(name, json_pack("{s:s}", "value", value), &info);
+	if (id >= 0 || id == -EBUSY) {
+		if (old)
+			snprintf(old, oldlen, "%s", json_string_value(json_object_get(info, "old")) ?: "");
+		json_decref(info);
+		return id >= 0 ? 0 : -EBUSY;
+	}
 	ret = read_line(path, cur, sizeof(cur));
 	if (ret)
 		return ret;
@@ -449,10 +459,33 @@ int sysstate_write_value(const char *path, const char *value, char *old, size_t 
 		snprintf(old, oldlen, "%s", cur);
 	if (!strcmp(cur, value))
 		return 0;
-	ret = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
-	if (ret < 0)
+	id = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
+	if (id < 0)
+		return id;
+	ret = write_file(path, value);
+	if (ret)
 		return ret;
-	return write_file(path, value);
+	/* the last run using it puts the old value back (if sharing fails: this one does) */
+	sysstate_shared_create(name, &id, 1, json_pack("{s:s, s:s, s:s}", "path", path, "value", value,
+			       "old", cur));
+	return 0;
+}
+
+int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+{
+	char name[256], *p;
+	int lock, ret;
+
+	snprintf(name, sizeof(name), "value%s", path);
+	for (p = name; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	lock = sysstate_shared_lock(name);
+	if (lock < 0)
+		return lock;
+	ret = write_value_locked(name, path, value, old, oldlen);
+	sysstate_shared_unlock(lock);
+	return ret;
 }
 
 /* ---- changes shared by concurrent runs ---- */
@@ -610,21 +643,39 @@ static json_t *self_ref(void)
 
 int sysstate_shared_join(const char *name, json_t **info)
 {
+	return sysstate_shared_join_if(name, NULL, info);
+}
+
+int sysstate_shared_join_if(const char *name, json_t *match, json_t **info)
+{
 	char rec[600], lock[600], msg[200];
-	json_t *r;
+	const char *key;
+	json_t *r, *v;
 	int id, ret;
 
 	*info = NULL;
 	shared_paths(name, rec, lock, sizeof(rec));
 	r = json_load_file(rec, 0, NULL);
-	if (!r)
+	if (!r) {
+		json_decref(match);
 		return -ENOENT;
+	}
 	if (!shared_prune(r, 0, 0)) {
 		/* every run that used it is gone: undo it, as cleanup would */
 		json_decref(r);
+		json_decref(match);
 		ret = shared_release(name, 0, 0, msg, sizeof(msg));
 		return ret < 0 ? ret : -ENOENT;
 	}
+	json_object_foreach(match, key, v)
+		if (!json_equal(v, json_object_get(json_object_get(r, "info"), key))) {
+			/* live runs use it another way: not ours to change */
+			*info = json_incref(json_object_get(r, "info"));
+			json_decref(r);
+			json_decref(match);
+			return -EBUSY;
+		}
+	json_decref(match);
 	id = record_shared_ref(name, json_object_get(r, "info"));
 	if (id < 0) {
 		json_decref(r);

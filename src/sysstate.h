@@ -41,7 +41,10 @@ json_t *sysstate_entries(void);
 
 /*
  * Change a sysctl-like file (one value) after recording its old value.
- * 0 or -errno; @old receives the previous value if non-NULL.
+ * 0 or -errno; @old receives the previous value if non-NULL (the host's
+ * value before any run changed it).  The change is shared ("value_PATH"):
+ * a run that wants the same value while another holds it joins, the last
+ * one puts the old value back; a run wanting another value gets -EBUSY.
  */
 int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen);
 
@@ -62,6 +65,8 @@ int sysstate_shared_lock(const char *name);	/* fd or -errno; blocks */
 void sysstate_shared_unlock(int fd);
 /* join the record of live runs: entry id, *info (new reference); -ENOENT if none */
 int sysstate_shared_join(const char *name, json_t **info);
+/* the same if the record's info has @match's values (stolen); else -EBUSY, *info set */
+int sysstate_shared_join_if(const char *name, json_t *match, json_t **info);
 /* move this run's entries @ids into a new record with @info (stolen): entry id or -errno */
 int sysstate_shared_create(const char *name, const int *ids, size_t n, json_t *info);
 

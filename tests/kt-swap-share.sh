@@ -4,7 +4,8 @@
 # the first one added, and the first must not remove it while the second
 # still uses it (issue 13, defect 6: run A removed its swap under run B,
 # 681 of 687 of B's memcg reclaim ops came back partial).  The last run to
-# leave removes it; references of SIGKILLed runs never keep it.
+# leave removes it; references of SIGKILLed runs never keep it.  The same
+# for kernel.task_delayacct, the sysctl runs with reclaim switch on.
 . "${srcdir:-.}/tests/kt-lib.sh"
 . "${srcdir:-.}/tests/kt-pressure-lib.sh"
 
@@ -59,6 +60,39 @@ run() {
 	exec "$MOVESTRESS" run --mode=partitioned --movers=1 --size=16M --reclaim=memcg --swap=auto --quiet "$@"
 }
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+
+# ---- the same for a sysctl: kernel.task_delayacct, which delay accounting
+# switches on; switched off under a running run, then on again, the kernel
+# counts a sleep from boot (issue 13, defect 7's 2187 s of blkio delay) ----
+TDA=/proc/sys/kernel/task_delayacct
+vrec="$MOVESTRESS_STATE_DIR/shared-value_proc_sys_kernel_task_delayacct.json"
+if [ ! -r $TDA ]; then
+	echo "skip task_delayacct: no $TDA"
+elif [ "$(cat $TDA)" != 0 ]; then
+	echo "skip task_delayacct: already $(cat $TDA) (another run's?)"
+else
+	vrun() { exec "$MOVESTRESS" run --mode=partitioned --movers=1 --size=8M --reclaim=cold --swap=none --quiet "$@"; }
+	vrun --runtime=4s --output="$TMP/va.json" > "$TMP/va.out" 2>&1 &
+	va=$!
+	pids="$pids $va"
+	tda_on() { [ "$(cat $TDA)" = 1 ]; }
+	wait_for tda_on || { cat "$TMP/va.out"; fail "run VA did not switch task_delayacct on"; }
+	vrun --runtime=8s --output="$TMP/vb.json" > "$TMP/vb.out" 2>&1 &
+	vb=$!
+	pids="$pids $vb"
+	sleep 2
+	grep -q "\"pid\": $vb," "$vrec" 2>/dev/null && joined=yes || joined=no
+	wait $va
+	[ -d "/proc/$vb" ] || fail "run VB ended before VA: nothing tested"
+	[ "$(cat $TDA)" = 1 ] || fail "run VA put task_delayacct back to $(cat $TDA) while VB uses it"
+	[ $joined = yes ] || fail "run VB took no reference to the shared task_delayacct change"
+	echo "ok VA left, task_delayacct still 1 for VB"
+	wait $vb
+	[ "$(cat $TDA)" = 0 ] || [ -n "$(ls /run/movestress/state-*.json 2>/dev/null)" ] ||
+		fail "the last run left task_delayacct = $(cat $TDA)"
+	[ ! -f "$vrec" ] || fail "shared task_delayacct record left: $(cat "$vrec")"
+	echo "ok VB, the last user, put task_delayacct back"
+fi
 
 # ---- A adds the swap, B joins, A leaves first: the swap stays for B ----
 skip_if_swap
