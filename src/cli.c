@@ -30,7 +30,15 @@ struct verb {
 	const char *args;
 	const char *help;
 	int (*fn)(struct opts *o, int argc, char **argv, int pos);
+	/* the options it takes: names and "@category"s of opt_table */
+	const char *opts;
+	int min_args, max_args;	/* positional arguments */
 };
+
+#define CLI_MAX_ARGS	(CMP_MAX_RUNS + 1)
+
+/* what every command takes */
+#define COMMON_OPTS "exit-codes "
 
 static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 {
@@ -224,14 +232,23 @@ static int cmd_bench(struct opts *o, int argc, char **argv, int pos)
 }
 
 static const struct verb verbs[] = {
-	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run },
-	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench },
-	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list },
-	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup },
-	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify },
-	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report },
-	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report },
-	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man },
+	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
+	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
+	/* bench sets mode, movers, src-vmas and idle-threads itself */
+	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
+	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen", 0, 0 },
+	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
+	  COMMON_OPTS "json matrix", 0, 0 },
+	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
+	  COMMON_OPTS "quiet", 0, 0 },
+	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
+	  COMMON_OPTS "json", 1, 1 },
+	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
+	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
+	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
+	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,
+	  COMMON_OPTS, 1, 1 },
 	{ NULL },
 };
 
@@ -257,9 +274,9 @@ static void usage(FILE *f)
 
 int cli_main(int argc, char **argv)
 {
+	int pos, posv[CLI_MAX_ARGS], npos = 0;
 	const struct verb *v;
 	struct opts o;
-	int pos;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(argc < 2 ? stderr : stdout);
@@ -284,7 +301,7 @@ int cli_main(int argc, char **argv)
 			return MS_EXIT_PASS;
 		}
 	opts_defaults(&o);
-	if (opts_parse(&o, argc - 1, argv + 1, &pos)) {
+	if (opts_parse_cmd(&o, argc - 1, argv + 1, v->name, v->opts, posv, CLI_MAX_ARGS, &npos)) {
 		/* the exit-code convention covers a bad option too, wherever it stands */
 		for (pos = 2; pos < argc; pos++)
 			if (!strncmp(argv[pos], "--exit-codes=", 13))
@@ -293,5 +310,14 @@ int cli_main(int argc, char **argv)
 				snprintf(o.exit_codes, sizeof(o.exit_codes), "%s", argv[pos + 1]);
 		return exit_code_map(&o, MS_EXIT_USAGE);
 	}
-	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, pos));
+	if (npos < v->min_args || npos > v->max_args) {
+		if (npos > v->max_args)
+			fprintf(stderr, "movestress: %s: unexpected argument '%s' (%s takes %s)\n", v->name,
+				argv[1 + posv[v->max_args]], v->name, v->max_args ? v->args : "no arguments");
+		else
+			fprintf(stderr, "movestress: %s: missing %.*s (movestress %s %s)\n", v->name,
+				(int)strcspn(v->args, " "), v->args, v->name, v->args);
+		return exit_code_map(&o, MS_EXIT_USAGE);
+	}
+	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, npos ? posv[0] : argc - 1));
 }

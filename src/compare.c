@@ -17,12 +17,14 @@
 #include "known-bugs.h"
 #include "options.h"
 #include "plot.h"
+#include "report.h"
 
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* the element of @arr whose "name" is @name */
 static json_t *array_named(json_t *arr, const char *name)
@@ -435,6 +437,7 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 {
 	json_error_t je;
 	json_t *trials, *t;
+	json_int_t sv;
 	size_t i;
 
 	snprintf(run->path, sizeof(run->path), "%s", file);
@@ -445,6 +448,12 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 	}
 	if (!json_is_object(run->root) || !json_is_integer(json_object_get(run->root, "schema_version"))) {
 		snprintf(err, len, "%s: not a movestress result (no schema_version)", file);
+		return -EINVAL;
+	}
+	sv = json_integer_value(json_object_get(run->root, "schema_version"));
+	if (sv < 1 || sv > MS_SCHEMA_VERSION) {
+		snprintf(err, len, "%s: schema_version %lld is not one this movestress reads (allowed: 1..%d)",
+			 file, (long long)sv, MS_SCHEMA_VERSION);
 		return -EINVAL;
 	}
 	trials = json_object_get(run->root, "trials");
@@ -470,19 +479,26 @@ static const char *const ignored_opts[] = {
 	"status-interval", "status-file", "tap", "exit-codes", "format", "plot", NULL,
 };
 
+bool cmp_opt_ignored(const char *key)
+{
+	const char *const *ig;
+
+	for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
+		;
+	return *ig != NULL;
+}
+
 static void note_differences(struct cmp *c)
 {
 	json_t *o0 = json_path(c->run[0].root, "options"), *v;
-	const char *key, *const *ig;
+	const char *key;
 	char buf[512], val[64];
 	size_t i, n;
 
 	json_object_foreach(o0, key, v) {
 		bool differ = false;
 
-		for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
-			;
-		if (*ig)
+		if (cmp_opt_ignored(key))
 			continue;
 		for (i = 1; i < c->nruns; i++)
 			if (!json_equal(v, json_object_get(json_path(c->run[i].root, "options"), key)))
@@ -855,6 +871,16 @@ static void print_text(const struct cmp *c, FILE *f)
 	print_left_out(c, f, "");
 }
 
+/* a markdown table cell: a '|' would end it, a newline the row */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+	}
+}
+
 static void print_markdown(const struct cmp *c, FILE *f)
 {
 	bool spread = any_spread(c);
@@ -864,8 +890,11 @@ static void print_markdown(const struct cmp *c, FILE *f)
 
 	print_preamble(c, f, "> ");
 	fprintf(f, "\n| metric |");
-	for (k = 0; k < c->nruns; k++)
-		fprintf(f, " %s |", c->run[k].label);
+	for (k = 0; k < c->nruns; k++) {
+		fputc(' ', f);
+		md_cell(f, c->run[k].label);
+		fprintf(f, " |");
+	}
 	fprintf(f, "\n|---|");
 	for (k = 0; k < c->nruns; k++)
 		fprintf(f, "---:|");
@@ -880,7 +909,9 @@ static void print_markdown(const struct cmp *c, FILE *f)
 				fprintf(f, " |");
 			fputc('\n', f);
 		}
-		fprintf(f, "| %s%s%s%s |", r->name, r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
+		fprintf(f, "| ");
+		md_cell(f, r->name);
+		fprintf(f, "%s%s%s |", r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
 		for (k = 0; k < c->nruns; k++) {
 			fmt_cell(&r->cell[k], spread, buf, sizeof(buf));
 			squeeze(buf);
@@ -1033,6 +1064,12 @@ int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 			CMP_MAX_RUNS);
 		free(c);
 		return MS_EXIT_USAGE;
+	}
+	/* the plot directory before the table: a bad path is a usage error */
+	if (o->plot[0] && mkdir(o->plot, 0755) && errno != EEXIST) {
+		fprintf(stderr, "movestress: --plot: cannot create directory %s: %s\n", o->plot, strerror(errno));
+		free(c);
+		return errno == ENOENT || errno == ENOTDIR ? MS_EXIT_USAGE : MS_EXIT_ENV;
 	}
 	ret = cmp_load(c, files, n, err, sizeof(err));
 	if (ret) {

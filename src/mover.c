@@ -925,6 +925,34 @@ static bool stdout_is_pipe(void)
 	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
+int run_validate(const struct opts *o)
+{
+	char why[512] = "";
+	unsigned i;
+	int ret;
+
+	if ((o->trace[0] || o->trace_marker) && strcmp(o->mode, "jank")) {
+		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
+			o->trace[0] ? "trace" : "trace-marker");
+		return MS_EXIT_USAGE;
+	}
+	if (opts_check_mode(o))
+		return MS_EXIT_USAGE;
+	if (inject_validate(o->inject, why, sizeof(why))) {
+		fprintf(stderr, "movestress: %s\n", why);
+		return MS_EXIT_USAGE;
+	}
+	for (i = 0; sides[i]; i++)
+		if (sides[i]->validate(o))
+			return MS_EXIT_USAGE;
+	/* output files: a bad path is the user's to fix, before anything runs */
+	if (o->trace[0] && (ret = opts_check_writable("trace", o->trace)))
+		return ret;
+	if (o->status_file[0] && (ret = opts_check_writable("status-file", o->status_file)))
+		return ret;
+	return 0;
+}
+
 int run_main(struct opts *o, json_t **result_out)
 {
 	struct run run = { .o = o }, *r = &run;
@@ -965,23 +993,11 @@ int run_main(struct opts *o, json_t **result_out)
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
-		ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE,
-				 "--%s: only the jank mode writes frame traces (use --scenario=jank)",
-				 o->trace[0] ? "trace" : "trace-marker");
+	ret = run_validate(o);
+	if (ret) {
+		snprintf(reason, sizeof(reason), "invalid options (the line above says which)");
 		goto out_free;
 	}
-	if (inject_validate(o->inject, why, sizeof(why))) {
-		ret = stop_early(reason, sizeof(reason), MS_EXIT_USAGE, "%s", why);
-		goto out_free;
-	}
-	for (i = 0; sides[i]; i++)
-		if (sides[i]->validate(o)) {
-			snprintf(reason, sizeof(reason), "%s: invalid options (the line above says which)",
-				 sides[i]->name);
-			ret = MS_EXIT_USAGE;
-			goto out_free;
-		}
 
 	/* Can this kernel do it at all?  A skip, not a failure. */
 	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info, why, sizeof(why));
@@ -1067,6 +1083,16 @@ int run_main(struct opts *o, json_t **result_out)
 		}
 	}
 	r->pfn_checkable = o->pfn_check && r->mode->pfn_check_ok && !strcmp(o->reclaim, "none");
+	if (o->pfn_check && !r->pfn_checkable) {
+		char pwhy[160];
+
+		snprintf(pwhy, sizeof(pwhy), "%s", !r->mode->pfn_check_ok ?
+			 "this mode's pages change frames (huge pages split and collapsed, or swapped)" :
+			 "--reclaim swaps pages out and back in (new frames)");
+		json_object_set_new(env, "pfn_check_skipped", json_string(pwhy));
+		if (out)
+			fprintf(out, "  oracle: --pfn-check skipped: %s\n", pwhy);
+	}
 	if (r->pfn_checkable && record_pfns(r))
 		r->pfn_checkable = false;
 	ret = register_all(r, true, why, sizeof(why));

@@ -19,7 +19,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #define OFF(f) offsetof(struct opts, f), sizeof(((struct opts *)0)->f)
 
@@ -161,6 +164,32 @@ const struct opt_desc opt_table[] = {
 	{ NULL },
 };
 
+/* OPT_STR whose numbers (after ':' and ',') are unsigned: "-1" is refused */
+#define OPTF_UNSIGNED	(1U << 0)
+/* OPT_STR that may be given empty on the command line ("--gc-bursts=") */
+#define OPTF_EMPTY_OK	(1U << 1)
+
+/* how free-form string options are checked (OPTF_*) */
+static const struct {
+	const char *name;
+	unsigned flags;
+} opt_flags_table[] = {
+	{ "inject", OPTF_UNSIGNED },
+	{ "batch", OPTF_UNSIGNED },
+	{ "gc-bursts", OPTF_UNSIGNED | OPTF_EMPTY_OK },
+	{ NULL, 0 },
+};
+
+static unsigned opt_flags(const struct opt_desc *d)
+{
+	unsigned i;
+
+	for (i = 0; opt_flags_table[i].name; i++)
+		if (!strcmp(opt_flags_table[i].name, d->name))
+			return opt_flags_table[i].flags;
+	return 0;
+}
+
 int parse_uint(const char *s, uint64_t *out)
 {
 	char *end;
@@ -299,6 +328,17 @@ static int set_opt_value(struct opts *o, const struct opt_desc *d, const char *v
 		}
 		return 0;
 	case OPT_STR:
+		if (opt_flags(d) & OPTF_UNSIGNED) {
+			const char *q;
+
+			/* a number's sign would wrap in strtoul/sscanf("%lu") */
+			for (q = val; *q; q++)
+				if ((*q == '-' || *q == '+') && (q == val || q[-1] == ':' || q[-1] == ',')) {
+					fprintf(stderr, "movestress: --%s: invalid value '%s': numbers cannot be negative or signed (expected %s)\n",
+						d->name, val, d->arg);
+					return -EINVAL;
+				}
+		}
 		if (strlen(val) >= d->size) {
 			fprintf(stderr, "movestress: --%s: value too long (at most %zu characters)\n",
 				d->name, d->size - 1);
@@ -388,6 +428,9 @@ void opts_defaults(struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	for (d = opt_table; d->name; d++)
+		if ((size_t)(d - opt_table) >= sizeof(o->given))
+			abort();	/* struct opts' given[] is too small for the table */
+	for (d = opt_table; d->name; d++)
 		if (d->def && set_opt(o, d, d->def))
 			abort();	/* a bad default is a bug in the table */
 }
@@ -472,26 +515,80 @@ int opts_set(struct opts *o, const char *name, const char *val)
 	return set_opt(o, d, val);
 }
 
-int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
+/* is option @d in the space-separated @allowed ("name" or "@category")? */
+static bool opt_allowed(const struct opt_desc *d, const char *allowed)
+{
+	const char *p = allowed, *e;
+	size_t n;
+
+	if (!allowed)
+		return true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		n = e - p;
+		if (n && *p == '@' && strlen(d->category) == n - 1 && !strncmp(p + 1, d->category, n - 1))
+			return true;
+		if (n && strlen(d->name) == n && !strncmp(p, d->name, n))
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+static void not_for_verb(const struct opt_desc *d, const char *verb, const char *allowed)
+{
+	const struct opt_desc *x;
+	bool first = true;
+
+	fprintf(stderr, "movestress: --%s: not an option of %s (it is one of the %s options)", d->name, verb,
+		d->category);
+	if (!strchr(allowed, '@')) {
+		fprintf(stderr, "; %s takes", verb);
+		for (x = opt_table; x->name; x++)
+			if (opt_allowed(x, allowed)) {
+				fprintf(stderr, "%s --%s", first ? "" : ",", x->name);
+				first = false;
+			}
+		if (first)
+			fprintf(stderr, " no options");
+	}
+	fputc('\n', stderr);
+}
+
+bool opts_given(const struct opts *o, const char *name)
+{
+	const struct opt_desc *d = find_opt(name, strlen(name));
+
+	return d && (size_t)(d - opt_table) < sizeof(o->given) && o->given[d - opt_table];
+}
+
+int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, const char *allowed,
+		   int *pos_out, int max_pos, int *npos)
 {
 	const struct opt_desc *d;
 	const char *arg, *eq, *val;
-	int i, ret;
+	int i, ret, n = 0;
 
-	*first_pos = argc;
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (strncmp(arg, "--", 2) || !arg[2]) {
 			if (!strcmp(arg, "--")) {
-				*first_pos = i + 1;
+				/* the rest are arguments */
+				for (i++; i < argc; i++, n++)
+					if (n < max_pos)
+						pos_out[n] = i;
 				break;
 			}
 			if (arg[0] == '-' && arg[1]) {
 				fprintf(stderr, "movestress: %s: unknown option (options are long: --name=value; see --help)\n", arg);
 				return -EINVAL;
 			}
-			if (*first_pos == argc)
-				*first_pos = i;
+			if (n < max_pos)
+				pos_out[n] = i;
+			n++;
 			continue;
 		}
 		arg += 2;
@@ -500,7 +597,12 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 		if (!d && !strncmp(arg, "no-", 3)) {
 			d = find_opt(arg + 3, strlen(arg + 3));
 			if (d && d->type == OPT_BOOL && !eq) {
+				if (!opt_allowed(d, allowed)) {
+					not_for_verb(d, verb, allowed);
+					return -EINVAL;
+				}
 				*(bool *)field(o, d) = false;
+				o->given[d - opt_table] = 1;
 				continue;
 			}
 			d = NULL;
@@ -517,6 +619,10 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 				s ? " (did you mean --" : "", s ? s : "", s ? "?)" : " (see movestress --help)");
 			return -EINVAL;
 		}
+		if (!opt_allowed(d, allowed)) {
+			not_for_verb(d, verb, allowed);
+			return -EINVAL;
+		}
 		if (eq) {
 			val = eq + 1;
 		} else if (d->type == OPT_BOOL) {
@@ -527,14 +633,69 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 			fprintf(stderr, "movestress: --%s: missing value (%s)\n", d->name, d->arg);
 			return -EINVAL;
 		}
+		if (val && !*val && d->type == OPT_STR && !(opt_flags(d) & OPTF_EMPTY_OK)) {
+			fprintf(stderr, "movestress: --%s: empty value: expected %s\n", d->name, d->arg);
+			return -EINVAL;
+		}
 		ret = set_opt(o, d, val);
 		if (ret)
 			return ret;
+		o->given[d - opt_table] = 1;
 		if (!strcmp(d->name, "seed"))
 			o->seed_set = true;
 	}
+	if (npos)
+		*npos = n;
 	if (check_memory(o))
 		return -EINVAL;
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
+{
+	int pos = argc, n, ret;
+
+	ret = opts_parse_cmd(o, argc, argv, argv[0], NULL, &pos, 1, &n);
+	*first_pos = n ? pos : argc;
+	return ret;
+}
+
+int opts_check_mode(const struct opts *o)
+{
+	const struct opt_desc *d;
+
+	if (!strcmp(o->mode, "jank"))
+		return 0;
+	for (d = opt_table; d->name; d++)
+		if (!strcmp(d->category, "jank") && o->given[d - opt_table] &&
+		    strcmp(d->name, "scenario")) {
+			fprintf(stderr, "movestress: --%s: a jank option: only with --mode=jank or --scenario=jank (mode is %s)\n",
+				d->name, o->mode);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int opts_check_writable(const char *opt, const char *path)
+{
+	struct stat st;
+	bool existed = !stat(path, &st);
+	int fd, err;
+
+	if (existed && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "movestress: --%s: %s is a directory: expected a FILE\n", opt, path);
+		return MS_EXIT_USAGE;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "movestress: --%s: cannot write %s: %s\n", opt, path, strerror(err));
+		return err == ENOENT || err == ENOTDIR || err == EISDIR || err == ENAMETOOLONG ?
+		       MS_EXIT_USAGE : MS_EXIT_ENV;
+	}
+	close(fd);
+	if (!existed)
+		unlink(path);
 	return 0;
 }
 

@@ -225,6 +225,8 @@ uint64_t moved_anyway(uint64_t dst, uint64_t src, uint64_t len, bool holes);
 
 /* Run once; the result JSON (if @result_out) is the caller's to write and free. */
 int run_main(struct opts *o, json_t **result_out);
+/* the checks run_main() makes before it changes anything: 0 or the exit code, error printed */
+int run_validate(const struct opts *o);
 int inject_validate(const char *spec, char *err, size_t len);
 
 #endif

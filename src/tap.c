@@ -9,6 +9,9 @@
  *	ok 2 mode=thp reclaim=none # SKIP no transparent huge pages
  *	# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0
  *
+ * --mode=MODE keeps that mode's points only.  The points' options are
+ * checked before the plan is printed: a usage error is one error.
+ *
  * Each point runs in a forked child (one bad point cannot take the rest
  * down, and its stdout/stderr are captured and turned into diagnostics);
  * a child's exit code 77 with its "skipped: REASON" line becomes the SKIP.
@@ -119,7 +122,7 @@ static int run_point(const struct opts *base, const struct point *p, char *reaso
 	return WEXITSTATUS(status);
 }
 
-/* mode x each backend of --reclaim */
+/* mode (every mode, or --mode's) x each backend of --reclaim */
 static size_t make_points(const struct opts *o, struct point *pts, size_t max)
 {
 	const char *const *m;
@@ -127,6 +130,8 @@ static size_t make_points(const struct opts *o, struct point *pts, size_t max)
 	size_t n = 0;
 
 	for (m = mode_names(); *m; m++) {
+		if (opts_given(o, "mode") && strcmp(*m, o->mode))
+			continue;
 		s = o->reclaim;
 		do {
 			c = strchr(s, ',');
@@ -153,7 +158,21 @@ int tap_main(struct opts *o)
 	sigset_t sigs, old, pending;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o->output[0]) {
+		fprintf(stderr, "movestress: --output: not with --tap (TAP prints each point's result; run without --tap for JSON)\n");
+		return MS_EXIT_USAGE;
+	}
 	n = make_points(o, pts, sizeof(pts) / sizeof(pts[0]));
+	/* a usage error is one error, not a failed point per mode */
+	for (i = 0; i < n; i++) {
+		struct opts po = *o;
+
+		memcpy(po.mode, pts[i].mode, sizeof(po.mode));
+		memcpy(po.reclaim, pts[i].reclaim, sizeof(po.reclaim));
+		code = run_validate(&po);
+		if (code)
+			return code;
+	}
 	/*
 	 * ^C reaches the running child too, which stops, restores the system
 	 * and reports; we see the signal pending afterwards and bail out.

@@ -25,6 +25,12 @@ for e in ents:
     if k in ("cgroup", "dir", "tracefs_instance") and os.path.isdir(a["path"]): bad.append("%s still there" % a["path"])
     if k == "file" and os.path.exists(a["path"]): bad.append("%s still there" % a["path"])
     if k == "mount" and a["path"] in mounts: bad.append("%s still mounted" % a["path"])
+    # a change shared with other runs (the swap): undone, and its record
+    # gone, once its last user left (the device name alone may be another
+    # run's by now: zram numbers are reused)
+    if k == "shared" and os.path.exists(os.path.join(os.environ.get("MOVESTRESS_STATE_DIR", "/run/movestress"),
+                                                     "shared-%s.json" % a["name"])):
+        bad.append("shared %s (%s) still recorded as in use" % (a["name"], a.get("info", {}).get("device", "")))
     if k == "damon" and open(a["nr_path"]).read().strip() != a["nr_old"]: bad.append("DAMON nr_kdamonds not restored")
     if k == "value" and os.environ.get("CHECK_VALUES", "1") == "1" and open(a["path"]).read().strip() != a["old"]:
         bad.append("%s = %s, was %s" % (a["path"], open(a["path"]).read().strip(), a["old"]))

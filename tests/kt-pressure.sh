@@ -67,6 +67,9 @@ if "locks" not in p or not ("unavailable" in p["locks"] or "by_type" in p["locks
     bad.append("no lock block")
 if not p.get("proof", {}).get("vmstat"):
     bad.append("no vmstat deltas")
+# reclaim gives pages new frames: the page-frame check is off, and says so
+if r["results"][0]["oracle"].get("pfn_checked") or "pfn_check_skipped" not in r.get("environment", {}):
+    bad.append("--pfn-check neither done nor said to be skipped")
 o = r["results"][0]["oracle"]
 kinds = {k for k, v in o["by_kind"].items() if v}
 errs = {d["errno"] for d in r["results"][0]["move"].get("failure_detail", [])}

@@ -77,3 +77,9 @@ echo "ok: --exit-codes=kselftest"
 "$MOVESTRESS" run --mode=bogus > /dev/null 2>&1
 [ $? -eq 2 ] || fail "usage code for a bad option"
 echo "ok: --exit-codes covers option errors"
+
+# --mode keeps that mode's points only (issue 13: --tap ignored it)
+"$MOVESTRESS" run --tap --mode=contended $ARGS > "$TMP/one.tap" 2>&1
+sed -n 2p "$TMP/one.tap" | grep -qx "1\.\.1" || { cat "$TMP/one.tap"; fail "--tap --mode=contended: plan is not 1..1"; }
+grep -qE "^(not )?ok 1 mode=contended reclaim=none" "$TMP/one.tap" || { cat "$TMP/one.tap"; fail "--tap --mode=contended: no contended point"; }
+echo "ok --tap --mode=contended: one point"
