@@ -236,7 +236,7 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
-	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen", 0, 0 },
+	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
 	  COMMON_OPTS "json matrix", 0, 0 },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,

@@ -85,10 +85,10 @@ restored_or_busy "$TMP/int.json" SIGINT || { cat "$TMP/int.out"; fail "SIGINT ru
 grep -q '^verdict: interrupted: SIGINT (Interrupt) after ' "$TMP/int.out" || { cat "$TMP/int.out"; fail "SIGINT verdict line"; }
 interrupted_json() {
 	python3 - "$1" "$2" <<'EOF2'
-import json, sys
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "interrupted" and d["exit_code"] == 7 and d["interrupted"] is True, d["verdict"]
-assert d["interruption"]["reason"].startswith(sys.argv[2]), d["interruption"]
+assert re.match(sys.argv[2], d["interruption"]["reason"]), d["interruption"]
 assert d["results"][0]["oracle"]["pass"], "oracle"
 EOF2
 }
@@ -119,7 +119,9 @@ rc=$(cat "$TMP/pipe.rc")
 grep -q "^movestress 0" "$TMP/pipe.head" || fail "| head -1: no header line"
 [ "$rc" -eq 7 ] || { cat "$TMP/pipe.err"; fail "| head -1: exit $rc, expected 7 (interrupted)"; }
 [ $took -lt 30 ] || fail "| head -1: the run went on for ${took}s"
-interrupted_json "$TMP/pipe.json" EPIPE || { cat "$TMP/pipe.err"; fail "| head -1: result"; }
+# a write to the closed pipe raises SIGPIPE (blocked, taken by the main
+# loop) or the main loop sees the pipe's POLLERR first: either names it
+interrupted_json "$TMP/pipe.json" '(EPIPE|SIGPIPE)' || { cat "$TMP/pipe.err"; fail "| head -1: result"; }
 restored_or_busy "$TMP/pipe.json" "| head -1" || { cat "$TMP/pipe.err"; fail "| head -1: not restored"; }
 ls "$MOVESTRESS_STATE_DIR"/state-*.json 2> /dev/null && fail "| head -1: state file left"
 echo "ok | head -1: stopped after ${took}s, exit $rc, restored"
