@@ -486,6 +486,8 @@ static void collect(const struct vr *v, int s, int p, const struct vr_metric *m,
 	/* every metric here is a count, a time or a share: none is negative */
 	if (out->st.lo < 0)
 		out->st.lo = 0;
+	if (!strcmp(m->unit, "%") && out->st.hi > 100)
+		out->st.hi = 100;
 }
 
 static void against(const struct vr_val *base, struct vr_val *x)
@@ -889,17 +891,23 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 
 	fprintf(f, "\n### %s\n\n`movestress run %s`\n\n", v->scen[s], v->args[s]);
 	for (p = 0; p < v->npol; p++) {
+		int t, tmax = 0;
 		size_t n = 0;
 
 		fprintf(f, "%s`%s`:", p ? "; " : "cells: ", v->pol[p]);
-		for (i = 0; i < v->ncells; i++) {
-			const struct vr_cell *c = &v->cells[i];
+		for (i = 0; i < v->ncells; i++)
+			if (v->cells[i].scen == s && v->cells[i].pol == (int)p && v->cells[i].trial > tmax)
+				tmax = v->cells[i].trial;
+		/* by trial, whatever order the directories came in */
+		for (t = 0; t <= tmax; t++)
+			for (i = 0; i < v->ncells; i++) {
+				const struct vr_cell *c = &v->cells[i];
 
-			if (c->scen != s || c->pol != (int)p)
-				continue;
-			fprintf(f, " t%d %s", c->trial, c->state);
-			n++;
-		}
+				if (c->scen != s || c->pol != (int)p || c->trial != t)
+					continue;
+				fprintf(f, " t%d %s", c->trial, c->state);
+				n++;
+			}
 		if (!n)
 			fprintf(f, " none");
 	}
@@ -1006,7 +1014,7 @@ static void write_md(const struct vr *v, const char *concl, const char *plots, F
 		"Every scenario ran the same seeds under every policy (one boot per policy: the policy is fixed "
 		"at boot), trial-major with the scenario order rotated per trial. A cell is `mean [low, high]`: "
 		"the mean over the trials and its 95%% confidence interval, mean -+ t(0.975, n-1) s / sqrt(n) "
-		"(Student's t; no interval with one trial or when every trial gave the same value; lower bounds are clipped at 0, as every figure here is a count, a time or a share). `(+x%%)` is the change of the mean against `%s`; "
+		"(Student's t; no interval with one trial or when every trial gave the same value; bounds are clipped to what the figure can be: counts and times at 0, shares at 0 and 100%%). `(+x%%)` is the change of the mean against `%s`; "
 		"`*` marks a difference outside the noise by **Welch's t-test** (two-sided, alpha = 0.05, "
 		"unequal variances, on the per-trial values; it needs 2 trials on each side). Kernel counters "
 		"are deltas over the cell; anon_vma_wait_max_ns is reset before every cell by the guest. "
