@@ -247,7 +247,7 @@ int swap_setup(struct swap_setup *s, const char *mode, uint64_t bytes, char *why
 	ret = setup_locked(s, mode, bytes, why, len);
 	if (!ret && (!strcmp(s->kind, "zram") || !strcmp(s->kind, "file")) && s->shared_id < 0)
 		share(s);
-	sysstate_shared_unlock(lock);
+	sysstate_shared_unlock("swap", lock);
 	return ret;
 }
 

@@ -484,7 +484,7 @@ int sysstate_write_value(const char *path, const char *value, char *old, size_t 
 	if (lock < 0)
 		return lock;
 	ret = write_value_locked(name, path, value, old, oldlen);
-	sysstate_shared_unlock(lock);
+	sysstate_shared_unlock(name, lock);
 	return ret;
 }
 
@@ -499,28 +499,41 @@ static void shared_paths(const char *name, char *rec, char *lock, size_t len)
 int sysstate_shared_lock(const char *name)
 {
 	char rec[600], lock[600];
+	struct stat a, b;
 	int fd, ret;
 
 	ret = mkdir_p(sysstate_dir());
 	if (ret)
 		return ret;
 	shared_paths(name, rec, lock, sizeof(rec));
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			ret = -errno;
-			close(fd);
-			return ret;
-		}
-	return fd;
+	for (;;) {
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		while (flock(fd, LOCK_EX))
+			if (errno != EINTR) {
+				ret = -errno;
+				close(fd);
+				return ret;
+			}
+		/* the holder before us may have removed the file: lock the one on disk */
+		if (!fstat(fd, &a) && !stat(lock, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+	}
 }
 
-void sysstate_shared_unlock(int fd)
+void sysstate_shared_unlock(const char *name, int fd)
 {
-	if (fd >= 0)
-		close(fd);	/* drops the flock */
+	char rec[600], lock[600];
+
+	if (fd < 0)
+		return;
+	/* nothing shared any more: leave no lock file behind either */
+	shared_paths(name, rec, lock, sizeof(rec));
+	if (access(rec, F_OK) && errno == ENOENT)
+		unlink(lock);
+	close(fd);	/* drops the flock */
 }
 
 static bool run_alive(json_int_t pid, json_int_t start)
@@ -613,7 +626,7 @@ static int restore_shared(json_t *args, char *msg, size_t len)
 	}
 	ret = shared_release(name, json_integer_value(json_object_get(args, "pid")),
 			     json_integer_value(json_object_get(args, "starttime")), msg, len);
-	sysstate_shared_unlock(fd);
+	sysstate_shared_unlock(name, fd);
 	return ret < 0 ? ret : 0;
 }
 
@@ -751,7 +764,7 @@ static void cleanup_shared(DIR *d, bool quiet, unsigned *restored, unsigned *fai
 			continue;
 		}
 		ret = shared_release(name, 0, 0, msg, sizeof(msg));
-		sysstate_shared_unlock(fd);
+		sysstate_shared_unlock(name, fd);
 		if (ret < 0)
 			(*failed)++;
 		else if (!ret)

@@ -62,7 +62,8 @@ int write_file(const char *path, const char *value);
  * Call join/create with the lock (flock on <dir>/shared-NAME.lock) held.
  */
 int sysstate_shared_lock(const char *name);	/* fd or -errno; blocks */
-void sysstate_shared_unlock(int fd);
+/* unlock; removes the lock file when nothing is shared any more */
+void sysstate_shared_unlock(const char *name, int fd);
 /* join the record of live runs: entry id, *info (new reference); -ENOENT if none */
 int sysstate_shared_join(const char *name, json_t **info);
 /* the same if the record's info has @match's values (stolen); else -EBUSY, *info set */
