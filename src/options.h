@@ -91,6 +91,14 @@ struct opts {
 	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
+	/* explore (explore*.c) */
+	char mix[512];		/* --mix (explore --ops=) op weights NAME:W,... */
+	unsigned verifiers;
+	unsigned contend;
+	char record[512];
+	bool minimize;
+	uint64_t minimize_time_ns;
+	bool bench_bare;
 };
 
 struct opt_desc {

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `movestress explore`: options to an engine configuration, the summary
+ * and the JSON result, the op log on failure, --replay, --minimize (ddmin
+ * over the log, then the C reproducer) and --bench-bare.
+ */
+#include "config.h"
+#include "explore.h"
+#include "jank.h"
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const inject_kinds[XINJ_NR] = {
+	[XINJ_CORRUPT] = "corrupt", [XINJ_LOSE] = "lose", [XINJ_DUP] = "dup", [XINJ_ZERO] = "zero",
+};
+
+/* `explore --ops=SPEC`: --ops is run's op count; explore's weights are --mix */
+void explore_fix_argv(int argc, char **argv)
+{
+	static char buf[4][600];
+	int i, k = 0;
+
+	for (i = 1; i < argc && k < 4; i++)
+		if (!strncmp(argv[i], "--ops=", 6) && strlen(argv[i]) < sizeof(buf[0]) - 1) {
+			snprintf(buf[k], sizeof(buf[k]), "--mix=%s", argv[i] + 6);
+			argv[i] = buf[k++];
+		}
+}
+
+int explore_replay_apply(struct opts *o, const struct opt_desc *d)
+{
+	if (o->replay[0] && xlog_is_log(o->replay))
+		return 0;
+	return jank_replay_apply(o, d);
+}
+
+json_t *explore_list(void)
+{
+	json_t *arr = json_array();
+	char why[256];
+	int i;
+
+	for (i = 0; i < XOP_NR; i++) {
+		const struct xop_desc *d = &xop_table[i];
+
+		why[0] = '\0';
+		if (d->supported)
+			d->supported(why, sizeof(why));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:i}", "name", d->name,
+						     "help", d->help, "supported", !why[0] || i == XOP_INJECT,
+						     "reason", why, "weight", d->weight));
+	}
+	return arr;
+}
+
+/* weights, dropping ops this kernel lacks; -EINVAL usage, -EOPNOTSUPP nothing left */
+static int weights_from(const struct opts *o, struct xweights *w)
+{
+	char err[256], why[256];
+	bool named = o->mix[0];
+	int i;
+
+	if (xweights_parse(o->mix, w, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return -EINVAL;
+	}
+	for (i = 0; i < XOP_NR; i++) {
+		why[0] = '\0';
+		if (!w->w[i] || !xop_table[i].supported || !xop_table[i].supported(why, sizeof(why)))
+			continue;
+		if (named)
+			fprintf(stderr, "movestress: --ops: op '%s' skipped: %s\n", xop_table[i].name, why);
+		w->w[i] = 0;
+	}
+	xweights_finish(w);
+	return w->total ? 0 : -EOPNOTSUPP;
+}
+
+static int inject_from(const char *spec, struct xp_cfg *cfg)
+{
+	char kind[16], tail;
+	unsigned long page;
+	int k;
+
+	cfg->inject_kind = -1;
+	if (!spec[0])
+		return 0;
+	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) == 2)
+		for (k = 0; k < XINJ_NR; k++)
+			if (!strcmp(kind, inject_kinds[k]) && page < cfg->npages) {
+				cfg->inject_kind = k;
+				cfg->inject_page = (uint32_t)page;
+				return 0;
+			}
+	fprintf(stderr, "movestress: --inject: invalid value '%s' for explore: expected corrupt|zero|dup|lose:PAGE with PAGE below %zu\n",
+		spec, cfg->npages);
+	return -EINVAL;
+}
+
+static void print_failure(FILE *f, const struct xfailure *x)
+{
+	fprintf(f, "explore: FAILURE: page %u %s", x->page, x->kind);
+	if (x->err)
+		fprintf(f, " (%s returned %s)", x->op, errno_name(x->err));
+	else
+		fprintf(f, " (found by %s)", x->op);
+	fprintf(f, " at t=%.6fs; ", x->t_ns / 1e9);
+	if (!strcmp(x->last_op, "setup"))
+		fprintf(f, "unchanged since setup");
+	else
+		fprintf(f, "last changed by %s on explore/%u at t=%.6fs", x->last_op, x->last_thread,
+			x->last_t_ns / 1e9);
+	if (!strcmp(x->kind, "op-error")) {
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f, "; expected page %u gen %u, found", x->expected.page, x->expected.gen);
+	if (x->found.page || x->found.gen || x->found.state)
+		fprintf(f, " page %u gen %u region %u (%s)\n", x->found.page, x->found.gen, x->found.region,
+			x->found.state == 0 ? "intact" : x->found.state == 1 ? "zero" :
+			x->found.state == 2 ? "garbage" : "corrupt");
+	else
+		fprintf(f, " no readable stamp\n");
+}
+
+static json_t *failure_json(const struct xfailure *x)
+{
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:i, s:I, s:{s:i, s:i}, s:{s:i, s:i, s:i, s:i}}",
+			 "kind", x->kind, "page", x->page, "op", x->op, "errno", x->err ? errno_name(x->err) : "",
+			 "t_ns", (json_int_t)x->t_ns, "last_op", x->last_op, "last_thread", x->last_thread,
+			 "last_t_ns", (json_int_t)x->last_t_ns,
+			 "expected", "page", x->expected.page, "gen", x->expected.gen,
+			 "found", "page", x->found.page, "gen", x->found.gen, "region", x->found.region,
+			 "state", x->found.state);
+}
+
+static void print_summary(const struct xp_cfg *cfg, const struct xp_result *r)
+{
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < XOP_NR; i++)
+		total += r->ops[i];
+	printf("explore: %" PRIu64 " ops, %" PRIu64 " page checks by verifiers%s\n", total, r->verified,
+	       cfg->replay ? "" : "");
+	printf("  %-12s %10s %8s %8s %6s\n", "op", "count", "busy", "pre-miss", "fail");
+	for (i = 0; i < XOP_NR; i++)
+		if (cfg->w.w[i] || r->ops[i])
+			printf("  %-12s %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64 "\n", xop_table[i].name,
+			       r->ops[i], r->busy[i], r->skipped[i], r->errors[i]);
+	if (cfg->replay)
+		printf("explore: replay: %" PRIu64 " records did not run as recorded (precondition or page busy)\n",
+		       r->diverged);
+	if (r->moved_but_failed)
+		printf("explore: known kernel bug 6.18-move-eexist: %" PRIu64
+		       " MOVEs moved the page(s) but failed (docs/kernel-bug-6.18-move-eexist.md); not data corruption\n",
+		       r->moved_but_failed);
+}
+
+/* ---- minimisation ---- */
+
+struct min_ctx {
+	struct xp_cfg cfg;
+	const struct xfailure *want;
+	unsigned trials;
+};
+
+static bool still_fails(const struct xrec *rec, size_t n, void *arg)
+{
+	struct min_ctx *m = arg;
+	struct xlog_file f = { .version = XLOG_VERSION, .seed = m->cfg.seed,
+			       .nthreads = m->cfg.threads, .npages = (uint32_t)m->cfg.npages,
+			       .rec = (struct xrec *)rec, .n = n };
+	struct xp_cfg cfg = m->cfg;
+	struct xp_result res;
+	bool same;
+
+	cfg.replay = &f;
+	xp_run(&cfg, &res);
+	same = res.failed && !strcmp(res.fail.kind, m->want->kind) && res.fail.page == m->want->page;
+	xp_result_free(&res);
+	m->trials++;
+	return same;
+}
+
+/* drop whole threads, then ddmin the records, then shrink the ranges that are left */
+static size_t minimise(struct min_ctx *m, struct xrec *rec, size_t n, uint64_t budget)
+{
+	struct xrec *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	uint64_t t0;
+	struct timespec ts;
+	size_t i, k;
+	unsigned th;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	for (th = 0; tmp && th < m->cfg.threads; th++) {
+		for (i = 0, k = 0; i < n; i++)
+			if (rec[i].thread != th)
+				tmp[k++] = rec[i];
+		if (k < n && k && still_fails(tmp, k, m)) {
+			memcpy(rec, tmp, k * sizeof(*rec));
+			n = k;
+		}
+	}
+	free(tmp);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	budget -= ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec - t0) < budget ?
+		  (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec - t0 : budget;
+	n = xlog_ddmin(rec, n, still_fails, m, budget);
+	for (i = 0; i < n; i++)
+		while (rec[i].npages > 1) {
+			uint32_t was = rec[i].npages;
+
+			rec[i].npages = was / 2;
+			if (!still_fails(rec, n, m)) {
+				rec[i].npages = was;
+				break;
+			}
+		}
+	return n;
+}
+
+static int do_minimise(const struct xp_cfg *cfg, const struct xp_result *res, const char *base)
+{
+	struct min_ctx m = { .cfg = *cfg, .want = &res->fail };
+	struct xlog_file f = res->log;
+	char path[600], cpath[600];
+	size_t n0 = f.n;
+
+	m.cfg.replay = NULL;
+	m.cfg.inject_kind = -1;
+	m.cfg.quiet = true;
+	m.cfg.keep_log = false;
+	f.rec = malloc((f.n ? f.n : 1) * sizeof(*f.rec));
+	if (!f.rec)
+		return MS_EXIT_ENV;
+	memcpy(f.rec, res->log.rec, f.n * sizeof(*f.rec));
+	/* serialised in time order a replay is deterministic but for the kernel's own timing */
+	m.cfg.serial = true;
+	if (!still_fails(f.rec, f.n, &m)) {
+		unsigned tries;
+
+		m.cfg.serial = false;
+		for (tries = 0; tries < 3 && !still_fails(f.rec, f.n, &m); tries++)
+			;
+		if (tries == 3) {
+			printf("explore: minimise: neither a serial nor 3 concurrent replays of %zu records fail the same way (page %u %s); nothing to minimise\n",
+			       f.n, res->fail.page, res->fail.kind);
+			free(f.rec);
+			return MS_EXIT_FAILURE;
+		}
+	}
+	printf("explore: minimise: %s replays of the log fail the same way; minimising\n",
+	       m.cfg.serial ? "serial" : "concurrent");
+	f.n = minimise(&m, f.rec, f.n, cfg->o->minimize_time_ns);
+	snprintf(path, sizeof(path), "%s.min", base);
+	snprintf(cpath, sizeof(cpath), "%s.repro.c", base);
+	if (xlog_write(path, &f) || xrepro_write(cpath, &f)) {
+		fprintf(stderr, "movestress: --minimize: cannot write %s or %s\n", path, cpath);
+		free(f.rec);
+		return MS_EXIT_ENV;
+	}
+	printf("explore: minimise: %zu -> %zu records in %u replays; page %u %s still fails\n"
+	       "explore: minimised log %s, reproducer %s (cc -O2 -o repro %s -lpthread)\n",
+	       n0, f.n, m.trials, res->fail.page, res->fail.kind, path, cpath, cpath);
+	free(f.rec);
+	return MS_EXIT_FAILURE;
+}
+
+/* ---- the bench: the engine with MOVE-only weights against a bare ioctl loop ---- */
+
+static int bench_bare(struct xp_cfg *cfg)
+{
+	struct xp_result bare, eng;
+	double a, b;
+
+	cfg->runtime_ns /= 2;
+	cfg->verifiers = 0;
+	cfg->contend = 0;
+	memset(&cfg->w, 0, sizeof(cfg->w));
+	cfg->w.w[XOP_MOVE1] = 1;
+	xweights_finish(&cfg->w);
+	cfg->bare = true;
+	if (xp_run(cfg, &bare) == MS_EXIT_SKIP)
+		return MS_EXIT_SKIP;
+	cfg->bare = false;
+	xp_run(cfg, &eng);
+	a = bare.ops[XOP_MOVE1] / (cfg->runtime_ns / 1e9);
+	b = eng.ops[XOP_MOVE1] / (cfg->runtime_ns / 1e9);
+	printf("explore bench: %u thread(s), %zu pages, %.1fs each, no verifiers\n"
+	       "  bare UFFDIO_MOVE loop:     %10.0f moves/s\n"
+	       "  explore, --ops=move:1:     %10.0f moves/s\n"
+	       "  ratio explore/bare:        %10.3f (goal >= 0.8)\n",
+	       cfg->threads, cfg->npages, cfg->runtime_ns / 1e9, a, b, a ? b / a : 0);
+	xp_result_free(&bare);
+	xp_result_free(&eng);
+	return MS_EXIT_PASS;
+}
+
+static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log)
+{
+	char err[400];
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->o = o;
+	cfg->threads = o->movers;
+	cfg->verifiers = o->verifiers;
+	cfg->handlers = o->handlers;
+	cfg->contend = o->contend;
+	cfg->npages = (o->size / MS_PAGE_SIZE + XP_CHUNK_PAGES - 1) / XP_CHUNK_PAGES * XP_CHUNK_PAGES;
+	cfg->runtime_ns = o->runtime_ns ? o->runtime_ns : 10ULL * 1000000000ULL;
+	cfg->seed = o->seed_set ? o->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	cfg->keep_log = o->record[0] || o->minimize;
+	if (cfg->threads > XP_MAX_THREADS) {
+		fprintf(stderr, "movestress: --movers: explore runs at most %d op threads\n", XP_MAX_THREADS);
+		return MS_EXIT_USAGE;
+	}
+	ret = weights_from(o, &cfg->w);
+	if (ret == -EINVAL)
+		return MS_EXIT_USAGE;
+	if (ret) {
+		fprintf(stderr, "movestress: explore: skipped: no op of --ops is supported by this kernel\n");
+		return MS_EXIT_SKIP;
+	}
+	if (o->replay[0]) {
+		if (xlog_read(o->replay, log, err, sizeof(err))) {
+			fprintf(stderr, "movestress: %s\n", err);
+			return MS_EXIT_USAGE;
+		}
+		cfg->replay = log;
+		cfg->seed = log->seed;
+		cfg->threads = log->nthreads;
+		cfg->npages = log->npages;
+	}
+	if (inject_from(o->inject, cfg))
+		return MS_EXIT_USAGE;
+	return 0;
+}
+
+int explore_main(struct opts *o)
+{
+	struct xlog_file log = { 0 };
+	struct xp_result res;
+	struct xp_cfg cfg;
+	char base[540];
+	int ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ret = config_from(o, &cfg, &log);
+	if (ret)
+		return ret;
+	printf("explore: seed %" PRIu64 "%s, %u op threads, %u verifiers, %u handlers, %zu pages per region\n",
+	       cfg.seed, cfg.replay ? " (from the replayed log)" : "", cfg.threads, cfg.verifiers,
+	       cfg.handlers, cfg.npages);
+	if (o->bench_bare)
+		return bench_bare(&cfg);
+	ret = xp_run(&cfg, &res);
+	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV)
+		goto out;
+	print_summary(&cfg, &res);
+	json_object_set_new(res.json, "seed", json_integer((json_int_t)cfg.seed));
+	json_object_set_new(res.json, "replay", json_string(o->replay));
+	json_object_set_new(res.json, "exit_code", json_integer(ret));
+	json_object_set_new(res.json, "verdict", json_string(ret == MS_EXIT_PASS ? "pass" :
+		ret == MS_EXIT_KERNEL_REPORT ? "kernel_report" : "failure"));
+	json_object_set_new(res.json, "verified_pages", json_integer((json_int_t)res.verified));
+	json_object_set_new(res.json, "replay_diverged", json_integer((json_int_t)res.diverged));
+	json_object_set_new(res.json, "known_kernel_bugs", json_pack("{s:I}", "6.18-move-eexist",
+		(json_int_t)res.moved_but_failed));
+	if (res.failed) {
+		print_failure(stdout, &res.fail);
+		json_object_set_new(res.json, "failure", failure_json(&res.fail));
+	}
+	printf("explore: verdict %s (exit %d), seed %" PRIu64 "\n",
+	       json_string_value(json_object_get(res.json, "verdict")), ret, cfg.seed);
+	snprintf(base, sizeof(base), "%s", o->record[0] ? o->record : o->replay);
+	if (!base[0] && ret == MS_EXIT_FAILURE)
+		snprintf(base, sizeof(base), "movestress-explore-%" PRIu64 ".xlog", cfg.seed);
+	if (base[0] && (!o->replay[0] || o->record[0])) {
+		if (xlog_write(base, &res.log))
+			fprintf(stderr, "movestress: --record: cannot write %s\n", base);
+		else
+			printf("explore: op log (%zu records%s) in %s; replay with --replay=%s\n", res.log.n,
+			       cfg.keep_log ? "" : ", the tail of each thread", base, base);
+	}
+	if (o->output[0] && write_json_file(o->output, res.json))
+		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+	if (o->minimize && res.failed)
+		do_minimise(&cfg, &res, base);
+	xp_result_free(&res);
+out:
+	free(log.rec);
+	return ret;
+}
