@@ -103,6 +103,24 @@ static int inject_from(const char *spec, struct xp_cfg *cfg)
 	return -EINVAL;
 }
 
+/* the weights in force, and the ops left out with the reason */
+static json_t *weights_json(const struct xweights *w)
+{
+	json_t *j = json_object(), *skipped = json_object();
+	char why[256];
+	int i;
+
+	for (i = 0; i < XOP_NR; i++) {
+		why[0] = '\0';
+		if (w->w[i])
+			json_object_set_new(j, xop_table[i].name, json_integer(w->w[i]));
+		else if (i != XOP_INJECT && xop_table[i].supported && xop_table[i].supported(why, sizeof(why)))
+			json_object_set_new(skipped, xop_table[i].name, json_string(why));
+	}
+	json_object_set_new(j, "skipped", skipped);
+	return j;
+}
+
 static void print_failure(FILE *f, const struct xfailure *x)
 {
 	fprintf(f, "explore: FAILURE: page %u %s", x->page, x->kind);
@@ -366,6 +384,10 @@ int explore_main(struct opts *o)
 	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV)
 		goto out;
 	print_summary(&cfg, &res);
+	json_object_set_new(res.json, "schema_version", json_integer(MS_SCHEMA_VERSION));
+	json_object_set_new(res.json, "command", json_string("explore"));
+	json_object_set_new(res.json, "options", opts_to_json(o));
+	json_object_set_new(res.json, "weights", weights_json(&cfg.w));
 	json_object_set_new(res.json, "seed", json_integer((json_int_t)cfg.seed));
 	json_object_set_new(res.json, "replay", json_string(o->replay));
 	json_object_set_new(res.json, "exit_code", json_integer(ret));

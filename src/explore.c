@@ -32,8 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static pthread_rwlock_t layout_lock;
-
 char *xp_addr(struct xp *x, unsigned region, size_t slot)
 {
 	return region_addr(&x->run.reg[region], slot);
@@ -67,8 +65,9 @@ void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page)
 void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op)
 {
 	ledger_set(&x->run, slot, region);
-	x->last[slot] = (t ? t->idx : 0xff) << 8 | op;
-	x->last_t[slot] = now_ns() - x->run.t0_ns;
+	/* read by xp_fail() of any thread: relaxed atomics */
+	__atomic_store_n(&x->last[slot], (t ? t->idx : 0xff) << 8 | op, __ATOMIC_RELAXED);
+	__atomic_store_n(&x->last_t[slot], now_ns() - x->run.t0_ns, __ATOMIC_RELAXED);
 }
 
 /* write a new generation in place: the folio is exclusively ours again after fork */
@@ -93,12 +92,12 @@ void xp_fail(struct xp *x, const struct xfailure *f)
 		x->fail = *f;
 		x->fail.t_ns = now_ns() - x->run.t0_ns;
 		if (f->page < x->run.npages) {
-			uint32_t l = x->last[f->page];
+			uint32_t l = __atomic_load_n(&x->last[f->page], __ATOMIC_RELAXED);
 
 			snprintf(x->fail.last_op, sizeof(x->fail.last_op), "%s",
 				 (l & 0xff) < XOP_NR ? xop_table[l & 0xff].name : "setup");
 			x->fail.last_thread = l >> 8;
-			x->fail.last_t_ns = x->last_t[f->page];
+			x->fail.last_t_ns = __atomic_load_n(&x->last_t[f->page], __ATOMIC_RELAXED);
 		}
 		__atomic_store_n(&x->failed, 1, __ATOMIC_RELEASE);
 	}
@@ -259,9 +258,9 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 		return;
 	}
 	if (excl)
-		pthread_rwlock_wrlock(&layout_lock);
+		pthread_rwlock_wrlock(&x->layout);
 	else if (!d->locks)
-		pthread_rwlock_rdlock(&layout_lock);
+		pthread_rwlock_rdlock(&x->layout);
 	if (d->pre && !d->pre(&c)) {
 		t->skipped[rec->op]++;
 		goto out;
@@ -288,7 +287,7 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 		d->update(&c);
 out:
 	if (excl || !d->locks)
-		pthread_rwlock_unlock(&layout_lock);
+		pthread_rwlock_unlock(&x->layout);
 	if (d->locks)
 		xp_unlock(x, rec->slot, rec->npages);
 	run_progress(&t->st);
@@ -431,6 +430,7 @@ static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
 
 	if (s < 0)
 		return;
+	__atomic_load_n(&x->fault_seq, __ATOMIC_ACQUIRE);	/* the toucher's side: see call_fault() */
 	dst = (uintptr_t)xp_addr(x, r, s);
 	src = (uintptr_t)xp_addr(x, r ^ 1, s);
 	for (tries = 0; tries < 100 && moved != (int64_t)MS_PAGE_SIZE; tries++) {
@@ -466,6 +466,7 @@ static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
 		xp_fail(x, &f);
 		ioctl(x->run.uffd, UFFDIO_ZEROPAGE, &z);	/* let the toucher go */
 	}
+	__atomic_add_fetch(&x->fault_done, 1, __ATOMIC_RELEASE);
 	uffd_wake(x->run.uffd, dst, MS_PAGE_SIZE);
 }
 
@@ -636,8 +637,10 @@ static void *thread_main(void *arg)
 	struct xthread *t = arg;
 	struct xp *x = t->x;
 
+	__atomic_store_n(&t->st.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	if (t->idx < x->nthreads) {
 		op_thread(t);
+		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&x->ops_done, 1, __ATOMIC_RELEASE);
 	} else if (t->idx < x->nthreads + x->cfg->verifiers) {
 		verifier_thread(t);
@@ -699,38 +702,47 @@ static int assign_scripts(struct xp *x, const struct xlog_file *f)
 	return 0;
 }
 
-static uint64_t progress_sum(struct xp *x, unsigned nall)
-{
-	uint64_t sum = 0;
-	unsigned i;
-
-	for (i = 0; i < nall; i++)
-		sum += __atomic_load_n(&x->thr[i].st.progress, __ATOMIC_RELAXED);
-	return sum;
-}
-
-/* sleep until the runtime ends, the ops run out (replay), a failure, or a hang */
-static void wait_run(struct xp *x, unsigned nall)
+/* sleep until the runtime ends, the ops run out (replay), a failure, or an op thread hangs */
+static void wait_run(struct xp *x)
 {
 	struct timespec tick = { 0, 20 * 1000000L };
-	uint64_t last = 0, last_change = now_ns(), cur, t;
+	uint64_t last[XP_MAX_THREADS] = { 0 }, since[XP_MAX_THREADS], cur, t = now_ns();
+	unsigned i;
 
+	for (i = 0; i < x->nthreads; i++)
+		since[i] = t;
 	while (!run_stopped(&x->run)) {
 		nanosleep(&tick, NULL);
 		t = now_ns();
 		if (t - x->run.t0_ns >= x->cfg->runtime_ns ||
 		    __atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
 			break;
-		cur = progress_sum(x, nall);
-		if (cur != last) {
-			last = cur;
-			last_change = t;
-		} else if (t - last_change >= x->cfg->o->hang_timeout_ns) {
-			fprintf(stderr, "movestress: explore: watchdog: no progress for %.1fs\n",
-				(t - last_change) / 1e9);
-			x->hung = 1;
-			break;
+		for (i = 0; i < x->nthreads; i++) {
+			struct xthread *th = &x->thr[i];
+
+			cur = __atomic_load_n(&th->st.progress, __ATOMIC_RELAXED);
+			if (cur != last[i] || __atomic_load_n(&th->done, __ATOMIC_ACQUIRE)) {
+				last[i] = cur;
+				since[i] = t;
+			} else if (t - since[i] >= x->cfg->o->hang_timeout_ns) {
+				char path[64], stack[2048] = "";
+				FILE *f;
+
+				snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
+					 __atomic_load_n(&th->st.tid, __ATOMIC_ACQUIRE));
+				f = fopen(path, "re");
+				if (f) {
+					stack[fread(stack, 1, sizeof(stack) - 1, f)] = '\0';
+					fclose(f);
+				}
+				fprintf(stderr, "movestress: explore: watchdog: %s made no progress for %.1fs; its stack:\n%s",
+					th->st.name, (t - since[i]) / 1e9, stack);
+				x->hung = 1;
+				break;
+			}
 		}
+		if (x->hung)
+			break;
 	}
 	__atomic_store_n(&x->run.stop, 1, __ATOMIC_RELEASE);
 }
@@ -828,7 +840,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	pthread_mutex_init(&x->fail_lock, NULL);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&layout_lock, &ra);
+	pthread_rwlock_init(&x->layout, &ra);
 	ret = setup(x, why, sizeof(why));
 	if (!ret && cfg->replay)
 		ret = assign_scripts(x, cfg->replay);
@@ -848,7 +860,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 			fprintf(stderr, "movestress: explore: pthread_create failed\n");
 			_exit(MS_EXIT_ENV);
 		}
-	wait_run(x, nall);
+	wait_run(x);
 	if (x->hung) {
 		/* threads may be stuck in the kernel: nothing to join */
 		fprintf(stderr, "movestress: explore: hang; exiting with code %d\n", MS_EXIT_HANG);
@@ -883,7 +895,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	json_object_set_new(res->json, "uffd_user_mode_only", json_boolean(x->run.uffd_info.user_mode_only));
 out:
 	teardown(x);
-	pthread_rwlock_destroy(&layout_lock);
+	pthread_rwlock_destroy(&x->layout);
 	free(x);
 	free(mv);
 	return res->code;

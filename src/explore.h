@@ -72,6 +72,7 @@ struct xctx {
 	struct xrec *rec;
 	unsigned from, to;	/* regions: the pages are in @from; a move goes to @to */
 	int64_t moved;		/* bytes a MOVE reported (after the pagemap check) */
+	bool retried;		/* a MOVE retried after EBUSY and a write */
 	int err;
 };
 
@@ -213,6 +214,7 @@ struct xthread {
 	uint32_t spliced;		/* slot in the pipe + 1, 0 = none */
 	struct io_uring ring;
 	bool ring_ok;
+	int done;			/* replay: out of records */
 	uint32_t pinned_slot, pinned_n;	/* io_uring registered buffer */
 	int pagemap;
 	char *scratch;			/* a PMD of address space for mremap */
@@ -222,6 +224,7 @@ struct xthread {
 struct xp {
 	struct run run;			/* reg[], where[], gen[], uffd, t0_ns, stop: for run_move */
 	const struct xp_cfg *cfg;
+	pthread_rwlock_t layout;		/* shared: ops that change no page; exclusive: mremap, mprotect */
 	uint8_t *lock;			/* per slot: held by one op */
 	uint8_t *pinned;		/* per slot: in an io_uring registered buffer (MOVE: EBUSY) */
 	uint32_t *last;			/* per slot: thread << 8 | op of the last change */
@@ -234,6 +237,7 @@ struct xp {
 	struct xfailure fail;
 	uint64_t inject_at_ns;
 	uint64_t verified, diverged;
+	uint64_t fault_seq, fault_done;	/* toucher <-> handler ordering (for TSan as for us) */
 	uint32_t inject_wait;		/* slot + 1 an inject op holds for a verifier */
 	unsigned ops_done;		/* op threads out of their loop */
 	int hung;
