@@ -196,6 +196,8 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 		chunk = __atomic_load_n(&x->cur_chunk[other], __ATOMIC_RELAXED);
 		rec->arg = 0x80;
 	}
+	if (x->cfg->partition && nchunks >= x->nthreads)	/* as the bare loop: each its own */
+		chunk = t->idx * (nchunks / x->nthreads) + chunk % (nchunks / x->nthreads);
 	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
 	r = rng_next(&t->rng);
 	switch (xop_table[op].range) {

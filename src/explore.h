@@ -174,6 +174,7 @@ struct xp_cfg {
 	bool quiet;
 	bool keep_log;		/* record everything (--record, minimise) */
 	bool serial;		/* replay: one thread runs every record in time order */
+	bool partition;		/* each op thread keeps to its own chunks (the bench) */
 	bool bare;		/* --bench-bare's baseline: a bare UFFDIO_MOVE loop per thread */
 };
 
