@@ -405,8 +405,10 @@ int explore_main(struct opts *o)
 		print_failure(stdout, &res.fail);
 		json_object_set_new(res.json, "failure", failure_json(&res.fail));
 	}
-	printf("explore: verdict %s (exit %d), seed %" PRIu64 "\n",
-	       json_string_value(json_object_get(res.json, "verdict")), ret, cfg.seed);
+	printf("explore: verdict %s (exit %d)%s, seed %" PRIu64 "\n",
+	       json_string_value(json_object_get(res.json, "verdict")), ret,
+	       ret == MS_EXIT_FAILURE && !res.failed ? ": only the known kernel bug, as `run` counts it" : "",
+	       cfg.seed);
 	snprintf(base, sizeof(base), "%s", o->record[0] ? o->record : o->replay);
 	if (!base[0] && ret == MS_EXIT_FAILURE)
 		snprintf(base, sizeof(base), "movestress-explore-%" PRIu64 ".xlog", cfg.seed);
