@@ -8,8 +8,11 @@
 #include "explore.h"
 #include "jank.h"
 #include "report.h"
+#include "sysstate.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +329,97 @@ static int bench_bare(struct xp_cfg *cfg)
 	return MS_EXIT_PASS;
 }
 
+#define MTHP_DIR "/sys/kernel/mm/transparent_hugepage/hugepages-"
+
+static long read_long(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* "always inherit madvise [never]": record "never", write "always" */
+static int mthp_always(const char *path)
+{
+	char line[128], cur[32] = "", *a, *b;
+	FILE *f = fopen(path, "re");
+	int id;
+
+	if (!f)
+		return -errno;
+	a = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (!a || !(a = strchr(line, '[')) || !(b = strchr(a, ']')) || b - a - 1 >= (int)sizeof(cur))
+		return -EPROTO;
+	memcpy(cur, a + 1, (size_t)(b - a - 1));
+	if (!strcmp(cur, "always"))
+		return 0;
+	id = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
+	if (id < 0)
+		return id;
+	return write_file(path, "always");
+}
+
+/*
+ * --mthp=KB[,KB]: "always" for these sizes during the run (recorded with
+ * sysstate first, restored after, or by `movestress cleanup`); the
+ * mTHP faults of each size in the result, from its stats/anon_fault_alloc.
+ */
+static int mthp_setup(const char *spec, json_t **out)
+{
+	char buf[128], *tok, *save = NULL, path[160];
+	json_t *j = json_object();
+
+	*out = j;
+	if (!spec[0])
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		unsigned long kb = strtoul(tok, &end, 10);
+		int ret;
+
+		snprintf(path, sizeof(path), MTHP_DIR "%lukB/enabled", kb);
+		if (end == tok || (*end && strcmp(end, "K") && strcmp(end, "k")) || access(path, F_OK)) {
+			fprintf(stderr, "movestress: --mthp: '%s': not an mTHP size of this kernel (ls %s*kB)\n",
+				tok, MTHP_DIR);
+			return MS_EXIT_USAGE;
+		}
+		ret = mthp_always(path);
+		if (ret) {
+			fprintf(stderr, "movestress: --mthp: writing %s: %s\n", path, strerror(-ret));
+			return MS_EXIT_ENV;
+		}
+		snprintf(path, sizeof(path), MTHP_DIR "%lukB/stats/anon_fault_alloc", kb);
+		json_object_set_new(j, tok, json_pack("{s:I}", "anon_fault_alloc_before",
+						      (json_int_t)read_long(path)));
+	}
+	return 0;
+}
+
+static void mthp_done(json_t *j)
+{
+	const char *k;
+	json_t *v;
+	char path[160];
+
+	json_object_foreach(j, k, v) {
+		snprintf(path, sizeof(path), MTHP_DIR "%lukB/stats/anon_fault_alloc", strtoul(k, NULL, 10));
+		json_object_set_new(v, "anon_fault_alloc", json_integer(read_long(path) -
+			json_integer_value(json_object_get(v, "anon_fault_alloc_before"))));
+		json_object_del(v, "anon_fault_alloc_before");
+		printf("explore: mTHP %skB: %" JSON_INTEGER_FORMAT " anon folios faulted in during the run (system-wide counter)\n", k,
+		       json_integer_value(json_object_get(v, "anon_fault_alloc")));
+	}
+	sysstate_restore_all();
+}
+
 static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log)
 {
 	char err[400];
@@ -370,6 +464,7 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 int explore_main(struct opts *o)
 {
 	struct xlog_file log = { 0 };
+	json_t *mthp = NULL;
 	struct xp_result res;
 	struct xp_cfg cfg;
 	char base[540];
@@ -382,11 +477,27 @@ int explore_main(struct opts *o)
 	printf("explore: seed %" PRIu64 "%s, %u op threads, %u verifiers, %u handlers, %zu pages per region\n",
 	       cfg.seed, cfg.replay ? " (from the replayed log)" : "", cfg.threads, cfg.verifiers,
 	       cfg.handlers, cfg.npages);
+	/* signals: the engine's main loop takes them, stops the run and checks */
+	sigemptyset(&cfg.sigs);
+	sigaddset(&cfg.sigs, SIGINT);
+	sigaddset(&cfg.sigs, SIGTERM);
+	sigaddset(&cfg.sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &cfg.sigs, NULL);
 	if (o->bench_bare)
 		return bench_bare(&cfg);
-	ret = xp_run(&cfg, &res);
-	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV)
+	ret = mthp_setup(o->mthp, &mthp);
+	if (ret) {
+		sysstate_restore_all();
+		json_decref(mthp);
 		goto out;
+	}
+	ret = xp_run(&cfg, &res);
+	mthp_done(mthp);
+	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV) {
+		json_decref(mthp);
+		goto out;
+	}
+	json_object_set_new(res.json, "mthp", mthp);
 	print_summary(&cfg, &res);
 	json_object_set_new(res.json, "schema_version", json_integer(MS_SCHEMA_VERSION));
 	json_object_set_new(res.json, "command", json_string("explore"));

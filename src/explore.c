@@ -510,9 +510,14 @@ static int map_xregion(struct region *rg, size_t npages)
 	if (mmap(base, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 		 -1, 0) == MAP_FAILED)
 		return -errno;
-	/* folios of every size we can get: PMD THPs in even chunks, base pages in odd */
+	/*
+	 * Folios of every size we can get: PMD THPs (MADV_HUGEPAGE), base
+	 * pages (MADV_NOHUGEPAGE), and, in the chunks left alone, the mTHP
+	 * sizes the host (or --mthp) sets to "always".
+	 */
 	for (size_t c = 0; c < npages / XP_CHUNK_PAGES; c++)
-		madvise(base + c * MS_PMD_SIZE, MS_PMD_SIZE, c & 1 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
+		if (c % 3 < 2)
+			madvise(base + c * MS_PMD_SIZE, MS_PMD_SIZE, c % 3 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
 	return munmap(base + bytes + MS_PMD_SIZE / 2, MS_PMD_SIZE) ? -errno : 0;
 }
 
@@ -714,7 +719,13 @@ static void wait_run(struct xp *x)
 	for (i = 0; i < x->nthreads; i++)
 		since[i] = t;
 	while (!run_stopped(&x->run)) {
-		nanosleep(&tick, NULL);
+		siginfo_t si;
+
+		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0) {
+			fprintf(stderr, "movestress: explore: %s: stopping, checking, restoring the system\n",
+				strsignal(si.si_signo));
+			break;
+		}
 		t = now_ns();
 		if (t - x->run.t0_ns >= x->cfg->runtime_ns ||
 		    __atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)

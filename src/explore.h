@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <liburing.h>
+#include <signal.h>
 
 #include "hist.h"
 #include "options.h"
@@ -174,6 +175,7 @@ struct xp_cfg {
 	bool quiet;
 	bool keep_log;		/* record everything (--record, minimise) */
 	bool serial;		/* replay: one thread runs every record in time order */
+	sigset_t sigs;		/* blocked in every thread; the engine's main loop takes them */
 	bool partition;		/* each op thread keeps to its own chunks (the bench) */
 	bool bare;		/* --bench-bare's baseline: a bare UFFDIO_MOVE loop per thread */
 };

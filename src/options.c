@@ -167,6 +167,8 @@ const struct opt_desc opt_table[] = {
 	  "explore: on failure, delta-debug the op log to a minimal failing one (FILE.min) and write a C reproducer (FILE.repro.c)", "explore" },
 	{ "minimize-time", OPT_TIME, OFF(minimize_time_ns), "60s", NS_PER_S, 3600 * NS_PER_S, NULL, "TIME",
 	  "explore: time budget of --minimize", "explore" },
+	{ "mthp", OPT_STR, OFF(mthp), NULL, 0, 0, NULL, "KB[,KB]",
+	  "explore: enable these mTHP sizes (e.g. 16,64) for the run (hugepages-KBkB/enabled = always, restored after); a third of the chunks take them", "explore" },
 	{ "bench-bare", OPT_BOOL, OFF(bench_bare), "0", 0, 1, NULL, NULL,
 	  "explore: measure MOVE-only explore against a bare UFFDIO_MOVE loop (half the runtime each) and print the ratio", "explore" },
 	{ NULL },

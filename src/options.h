@@ -99,6 +99,7 @@ struct opts {
 	bool minimize;
 	uint64_t minimize_time_ns;
 	bool bench_bare;
+	char mthp[128];		/* explore: mTHP sizes enabled for the run */
 };
 
 struct opt_desc {
