@@ -30,7 +30,9 @@ void explore_fix_argv(int argc, char **argv)
 	int i, k = 0;
 
 	for (i = 1; i < argc && k < 4; i++)
-		if (!strncmp(argv[i], "--ops=", 6) && strlen(argv[i]) < sizeof(buf[0]) - 1) {
+		if (!strcmp(argv[i], "--ops"))
+			argv[i] = (char *)"--mix";
+		else if (!strncmp(argv[i], "--ops=", 6) && strlen(argv[i]) < sizeof(buf[0]) - 1) {
 			snprintf(buf[k], sizeof(buf[k]), "--mix=%s", argv[i] + 6);
 			argv[i] = buf[k++];
 		}
@@ -168,13 +170,13 @@ static void print_summary(const struct xp_cfg *cfg, const struct xp_result *r)
 
 	for (i = 0; i < XOP_NR; i++)
 		total += r->ops[i];
-	printf("explore: %" PRIu64 " ops, %" PRIu64 " page checks by verifiers%s\n", total, r->verified,
-	       cfg->replay ? "" : "");
-	printf("  %-12s %10s %8s %8s %6s\n", "op", "count", "busy", "pre-miss", "fail");
+	printf("explore: %" PRIu64 " ops, %" PRIu64 " page checks (%" PRIu64 " of swapped pages: swap-in by touch)\n",
+	       total, r->verified, r->swapped_seen);
+	printf("  %-12s %10s %10s %8s %8s %6s\n", "op", "count", "contended", "busy", "pre-miss", "fail");
 	for (i = 0; i < XOP_NR; i++)
 		if (cfg->w.w[i] || r->ops[i])
-			printf("  %-12s %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64 "\n", xop_table[i].name,
-			       r->ops[i], r->busy[i], r->skipped[i], r->errors[i]);
+			printf("  %-12s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64 "\n",
+			       xop_table[i].name, r->ops[i], r->contended[i], r->busy[i], r->skipped[i], r->errors[i]);
 	if (cfg->replay)
 		printf("explore: replay: %" PRIu64 " records did not run as recorded (precondition or page busy)\n",
 		       r->diverged);
@@ -509,6 +511,7 @@ int explore_main(struct opts *o)
 	json_object_set_new(res.json, "verdict", json_string(ret == MS_EXIT_PASS ? "pass" :
 		ret == MS_EXIT_KERNEL_REPORT ? "kernel_report" : "failure"));
 	json_object_set_new(res.json, "verified_pages", json_integer((json_int_t)res.verified));
+	json_object_set_new(res.json, "verified_swapped", json_integer((json_int_t)res.swapped_seen));
 	json_object_set_new(res.json, "replay_diverged", json_integer((json_int_t)res.diverged));
 	json_object_set_new(res.json, "known_kernel_bugs", json_pack("{s:I}", "6.18-move-eexist",
 		(json_int_t)res.moved_but_failed));

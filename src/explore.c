@@ -156,6 +156,8 @@ bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op
 		}
 		return true;
 	}
+	if (pm[w] & PM_SWAPPED)	/* the read below swaps it in */
+		__atomic_add_fetch(&x->swapped_seen, 1, __ATOMIC_RELAXED);
 	if (!(pm[w] & (PM_PRESENT | PM_SWAPPED))) {
 		verify_fail(x, "lost", slot, op, NULL, 0);
 		return false;
@@ -190,7 +192,7 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	size_t chunk = (r >> 8) % nchunks, off, n = 1;
 
 	/* contention by design: a share of ops go to a chunk another thread works on */
-	if (x->nthreads > 1 && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
+	if (x->nthreads > 1 && xop_table[op].range != XR_NONE && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
 		unsigned other = (unsigned)((r >> 40) % x->nthreads);
 
 		chunk = __atomic_load_n(&x->cur_chunk[other], __ATOMIC_RELAXED);
@@ -273,6 +275,7 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	rec->flags = XF_DONE;
 	rec->err = err;
 	t->count[rec->op]++;
+	t->contended[rec->op] += rec->arg >> 7 && rec->op != XOP_INJECT;
 	if (err) {
 		t->errno_count[rec->op][err < MS_MAX_ERRNO ? err : 0]++;
 		if (!(d->legit & ERRB(err)) && verify_range(x, t, rec, d->name)) {
@@ -799,6 +802,7 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 			res->busy[op] += t->busy[op];
 			res->skipped[op] += t->skipped[op];
 			res->errors[op] += t->errors[op];
+			res->contended[op] += t->contended[op];
 		}
 		mv->ops += t->st.ops;
 		mv->pages += t->st.pages;
@@ -896,6 +900,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	res->failed = x->failed;
 	res->fail = x->fail;
 	res->verified = x->verified;
+	res->swapped_seen = x->swapped_seen;
 	res->diverged = x->diverged;
 	res->code = x->failed || mv->moved_but_failed ? MS_EXIT_FAILURE : MS_EXIT_PASS;
 	if (nrep > 0 || health_taint_is_report(taint0, taint1))
@@ -944,7 +949,8 @@ json_t *xp_ops_json(const struct xp *x, const struct xp_result *res)
 			if (n)
 				json_object_set_new(errs, errno_name((int)e), json_integer((json_int_t)n));
 		}
-		o = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "count", (json_int_t)res->ops[op],
+		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "count", (json_int_t)res->ops[op],
+			      "contended", (json_int_t)res->contended[op],
 			      "busy", (json_int_t)res->busy[op], "precondition_miss", (json_int_t)res->skipped[op],
 			      "failures", (json_int_t)res->errors[op], "errors", errs,
 			      "lat_ns", hist_to_json(h, hist_default_pcts, hist_default_npcts, false));

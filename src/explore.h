@@ -185,8 +185,8 @@ struct xp_result {
 	int code;
 	struct xfailure fail;
 	bool failed;
-	uint64_t ops[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR];
-	uint64_t moved_but_failed, verified, diverged;
+	uint64_t ops[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
+	uint64_t moved_but_failed, verified, diverged, swapped_seen;
 	struct xlog_file log;	/* every record kept, merged by thread */
 	json_t *json;
 };
@@ -209,7 +209,7 @@ struct xthread {
 	const struct xrec *script;	/* replay: this thread's records */
 	struct xrec *scripts_buf;
 	size_t nscript;
-	uint64_t count[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR];
+	uint64_t count[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
 	uint64_t errno_count[XOP_NR][MS_MAX_ERRNO];
 	struct hist lat[XOP_NR];
 	int pipe[2];			/* vmsplice */
@@ -239,7 +239,7 @@ struct xp {
 	pthread_mutex_t fail_lock;
 	struct xfailure fail;
 	uint64_t inject_at_ns;
-	uint64_t verified, diverged;
+	uint64_t verified, diverged, swapped_seen;
 	uint64_t fault_seq, fault_done;	/* toucher <-> handler ordering (for TSan as for us) */
 	uint32_t inject_wait;		/* slot + 1 an inject op holds for a verifier */
 	unsigned ops_done;		/* op threads out of their loop */
