@@ -75,7 +75,7 @@ int xweights_pick(const struct xweights *w, uint64_t r)
 
 	if (!w->total)
 		return -1;
-	x = (uint32_t)(r % w->total);
+	x = (uint32_t)(((r >> 32) * w->total) >> 32);	/* below total, without a division */
 	for (i = 0; i < XOP_NR; i++)
 		if (x < w->cum[i])
 			return i;

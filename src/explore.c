@@ -185,15 +185,21 @@ bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op
 
 /* ---- picking and executing ops ---- */
 
+/* a value below @n from 32 random bits, without a division (Lemire) */
+static inline uint32_t below(uint64_t r, uint32_t n)
+{
+	return (uint32_t)(((r & 0xffffffffULL) * n) >> 32);
+}
+
 static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec)
 {
 	size_t nchunks = x->run.npages / XP_CHUNK_PAGES;
 	uint64_t r = rng_next(&t->rng);
-	size_t chunk = (r >> 8) % nchunks, off, n = 1;
+	size_t chunk = below(r >> 32, (uint32_t)nchunks), off, n = 1;
 
 	/* contention by design: a share of ops go to a chunk another thread works on */
 	if (x->nthreads > 1 && xop_table[op].range != XR_NONE && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
-		unsigned other = (unsigned)((r >> 40) % x->nthreads);
+		unsigned other = below(r >> 8, x->nthreads);
 
 		chunk = __atomic_load_n(&x->cur_chunk[other], __ATOMIC_RELAXED);
 		rec->arg = 0x80;
@@ -207,19 +213,19 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	case XR_NONE:
 		break;
 	case XR_BATCH:
-		n = 2 + r % 15;
+		n = 2 + below(r, 15);
 		break;
 	case XR_SPLIT:
-		n = 17 + r % 240;
+		n = 17 + below(r, 240);
 		break;
 	case XR_PMD:
 		n = XP_CHUNK_PAGES;
 		break;
 	}
-	off = n == XP_CHUNK_PAGES ? 0 : (r >> 16) % (XP_CHUNK_PAGES - n + 1);
+	off = n == XP_CHUNK_PAGES ? 0 : below(r >> 24, (uint32_t)(XP_CHUNK_PAGES - n + 1));
 	rec->slot = (uint32_t)(chunk * XP_CHUNK_PAGES + off);
 	rec->npages = (uint32_t)n;
-	rec->arg |= (r >> 32) & 1;	/* the region of an unlocked op */
+	rec->arg |= (r >> 63) & 1;	/* the region of an unlocked op */
 	if (op == XOP_REFILL) {
 		/* look for a dropped page in the chunk */
 		for (off = 0; off < XP_CHUNK_PAGES; off++) {
@@ -255,8 +261,8 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	uint64_t t0;
 	int err;
 
-	rec->t_ns = now_ns() - x->run.t0_ns;
 	if (d->locks && !xp_lock(x, rec->slot, rec->npages)) {
+		rec->t_ns = now_ns() - x->run.t0_ns;
 		rec->flags = XF_BUSY;
 		t->busy[rec->op]++;
 		return;
@@ -266,10 +272,12 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	else if (!d->locks)
 		pthread_rwlock_rdlock(&x->layout);
 	if (d->pre && !d->pre(&c)) {
+		rec->t_ns = now_ns() - x->run.t0_ns;
 		t->skipped[rec->op]++;
 		goto out;
 	}
 	t0 = now_ns();
+	rec->t_ns = t0 - x->run.t0_ns;
 	err = d->call(&c);
 	hist_add(&t->lat[rec->op], now_ns() - t0);
 	rec->flags = XF_DONE;

@@ -108,6 +108,7 @@ struct xweights {
 /* 0, or -EINVAL with a one-line message in @err; @only: the ops named (no defaults) */
 int xweights_parse(const char *spec, struct xweights *out, char *err, size_t len);
 void xweights_finish(struct xweights *w);
+/* @r: 64 random bits (the upper 32 are used) */
 int xweights_pick(const struct xweights *w, uint64_t r);
 
 /* the per-thread log: growing with --record, else a ring of the last XP_TAIL */
