@@ -387,6 +387,7 @@ static int call_vmsplice(struct xctx *c)
 /* io_uring registered buffers: FOLL_PIN | FOLL_LONGTERM until the next one */
 static int call_iouring(struct xctx *c)
 {
+#if HAVE_LIBURING
 	struct xthread *t = c->t;
 	struct iovec iov = { xp_addr(c->x, c->from, c->rec->slot), rec_len(c) };
 	int ret;
@@ -407,6 +408,10 @@ static int call_iouring(struct xctx *c)
 	t->pinned_slot = c->rec->slot;
 	t->pinned_n = c->rec->npages;
 	return 0;
+#else
+	(void)c;
+	return ENOSYS;
+#endif
 }
 
 /* swap-in by touch, and the check of a page where the ledger says it is */
@@ -495,6 +500,10 @@ static int need_collapse(char *why, size_t len)
 
 static int need_iouring(char *why, size_t len)
 {
+#if !HAVE_LIBURING
+	snprintf(why, len, "built without liburing (configure --with-liburing)");
+	return -1;
+#else
 	struct io_uring ring;
 	int ret = io_uring_queue_init(2, &ring, 0);
 
@@ -504,6 +513,7 @@ static int need_iouring(char *why, size_t len)
 	}
 	io_uring_queue_exit(&ring);
 	return 0;
+#endif
 }
 
 static int never(char *why, size_t len)

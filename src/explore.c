@@ -595,7 +595,9 @@ static int setup(struct xp *x, char *why, size_t len)
 		if (pipe2(t->pipe, O_CLOEXEC | O_NONBLOCK) || pipe2(t->probe, O_CLOEXEC | O_NONBLOCK) || !t->buf || t->scratch == MAP_FAILED ||
 		    t->pagemap < 0)
 			return -errno;
+#if HAVE_LIBURING
 		t->ring_ok = i < cfg->threads && !io_uring_queue_init(2, &t->ring, 0);
+#endif
 	}
 	return 0;
 }
@@ -607,8 +609,10 @@ static void teardown(struct xp *x)
 	for (i = 0; x->thr && i < x->cfg->threads + x->cfg->verifiers + x->cfg->handlers; i++) {
 		struct xthread *t = &x->thr[i];
 
+#if HAVE_LIBURING
 		if (t->ring_ok)
 			io_uring_queue_exit(&t->ring);
+#endif
 		if (t->pipe[0] > 0) {
 			close(t->pipe[0]);
 			close(t->pipe[1]);
@@ -897,9 +901,11 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	for (; i < nall; i++)
 		pthread_join(x->thr[i].thread, NULL);
 	x->run.elapsed_ns = now_ns() - x->run.t0_ns;
+#if HAVE_LIBURING
 	for (i = 0; i < cfg->threads; i++)
 		if (x->thr[i].pinned_n)
 			io_uring_unregister_buffers(&x->thr[i].ring);
+#endif
 	res->json = json_object();
 	final_oracle(x, res);
 	health_taint_read(&taint1);

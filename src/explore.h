@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#if HAVE_LIBURING
 #include <liburing.h>
+#endif
 #include <signal.h>
 
 #include "hist.h"
@@ -216,7 +218,9 @@ struct xthread {
 	int pipe[2];			/* vmsplice */
 	int probe[2];			/* kernel_readable() */
 	uint32_t spliced;		/* slot in the pipe + 1, 0 = none */
+#if HAVE_LIBURING
 	struct io_uring ring;
+#endif
 	bool ring_ok;
 	int done;			/* replay: out of records */
 	uint32_t pinned_slot, pinned_n;	/* io_uring registered buffer */

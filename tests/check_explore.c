@@ -4,6 +4,7 @@
  * format (round trip, version, corruption) and ddmin on a synthetic
  * predicate.
  */
+#include "config.h"
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
