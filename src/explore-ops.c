@@ -121,12 +121,12 @@ static bool pre_fault(struct xctx *c)
 
 static int do_move(struct xctx *c, uint64_t dst, uint64_t src, uint64_t len, uint64_t mode)
 {
-	uint64_t mbf = c->t->st.moved_but_failed;
+	struct thread_stats *st = &c->t->mst[c->rec->op];
+	uint64_t mbf = st->moved_but_failed;
 	int err;
 
-	c->moved = run_move(&c->x->run, &c->t->st, dst, src, len, mode,
-			    ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
-	if (c->t->st.moved_but_failed != mbf)
+	c->moved = run_move(&c->x->run, st, dst, src, len, mode, ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
+	if (st->moved_but_failed != mbf)
 		err = 0;	/* the known 6.18 bug: counted and named by run_move, ledger follows pagemap */
 	if (err == EBUSY && !c->retried) {
 		/* fork left the folio shared (or a pin holds it): write it to make it ours, once more */
@@ -163,7 +163,7 @@ static int call_move_pmd(struct xctx *c)
 		if (x->run.where[s] == c->from)
 			continue;
 		for (int tries = 0; tries < 2; tries++) {
-			c->moved = run_move(&x->run, &c->t->st, (uintptr_t)xp_addr(x, c->from, s),
+			c->moved = run_move(&x->run, &c->t->mst[XOP_MOVEPMD], (uintptr_t)xp_addr(x, c->from, s),
 					    (uintptr_t)xp_addr(x, c->to, s), PG, 0,
 					    ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
 			if (err != EBUSY)
@@ -527,18 +527,18 @@ static int never(char *why, size_t len)
 const struct xop_desc xop_table[XOP_NR] = {
 	[XOP_MOVE1] = { "move", 20, XR_PAGE, true, true, MOVE_LEGIT,
 		"UFFDIO_MOVE of one page to the other region", NULL,
-		pre_one_region, call_move, update_move },
+		pre_one_region, call_move, update_move, .self_timed = true },
 	[XOP_MOVEN] = { "move-batch", 8, XR_BATCH, true, true, MOVE_LEGIT,
-		"UFFDIO_MOVE of 2..16 pages", NULL, pre_one_region, call_move, update_move },
+		"UFFDIO_MOVE of 2..16 pages", NULL, pre_one_region, call_move, update_move, .self_timed = true },
 	[XOP_MOVEPMD] = { "move-pmd", 2, XR_PMD, true, true, MOVE_LEGIT,
 		"gather a chunk, then UFFDIO_MOVE of the PMD-aligned 2 MiB", NULL,
-		pre_pmd, call_move_pmd, update_move },
+		pre_pmd, call_move_pmd, update_move, .self_timed = true },
 	[XOP_MOVESPLIT] = { "move-split", 4, XR_SPLIT, true, true, MOVE_LEGIT,
 		"UFFDIO_MOVE of 17..256 pages inside a PMD: splits a PMD-mapped THP", NULL,
-		pre_one_region, call_move, update_move },
+		pre_one_region, call_move, update_move, .self_timed = true },
 	[XOP_MOVEHOLES] = { "move-holes", 4, XR_BATCH, true, true, MOVE_LEGIT,
 		"UFFDIO_MOVE with ALLOW_SRC_HOLES over a range with dropped pages", NULL,
-		pre_holes, call_move_holes, update_move },
+		pre_holes, call_move_holes, update_move, .self_timed = true },
 	[XOP_FAULT] = { "fault", 4, XR_PAGE, true, true, 0,
 		"touch the missing page: handler/N MOVEs it in with DONTWAKE, then UFFDIO_WAKE", NULL,
 		pre_fault, call_fault, update_fault },

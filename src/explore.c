@@ -279,7 +279,8 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	t0 = now_ns();
 	rec->t_ns = t0 - x->run.t0_ns;
 	err = d->call(&c);
-	hist_add(&t->lat[rec->op], now_ns() - t0);
+	if (!d->self_timed)
+		hist_add(&t->lat[rec->op], now_ns() - t0);
 	rec->flags = XF_DONE;
 	rec->err = err;
 	t->count[rec->op]++;
@@ -591,10 +592,11 @@ static int setup(struct xp *x, char *why, size_t len)
 		}
 		t->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 		t->buf = aligned_alloc(MS_PAGE_SIZE, MS_PAGE_SIZE);
+		t->mst = calloc(XOP_NR, sizeof(*t->mst));
 		t->scratch = mmap(NULL, MS_PMD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (pipe2(t->pipe, O_CLOEXEC | O_NONBLOCK) || pipe2(t->probe, O_CLOEXEC | O_NONBLOCK) || !t->buf || t->scratch == MAP_FAILED ||
-		    t->pagemap < 0)
-			return -errno;
+		    t->pagemap < 0 || !t->mst)
+			return -errno ? -errno : -ENOMEM;
 #if HAVE_LIBURING
 		t->ring_ok = i < cfg->threads && !io_uring_queue_init(2, &t->ring, 0);
 #endif
@@ -627,6 +629,7 @@ static void teardown(struct xp *x)
 			munmap(t->scratch, MS_PMD_SIZE);
 		free(t->buf);
 		free(t->scripts_buf);
+		free(t->mst);
 		xlog_free(&t->log);
 	}
 	free(x->thr);
@@ -661,7 +664,11 @@ static void *thread_main(void *arg)
 
 	__atomic_store_n(&t->st.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	if (t->idx < x->nthreads) {
+		struct timespec cpu;
+
 		op_thread(t);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+		t->cpu_ns = (uint64_t)cpu.tv_sec * 1000000000ULL + cpu.tv_nsec;
 		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&x->ops_done, 1, __ATOMIC_RELEASE);
 	} else if (t->idx < x->nthreads + x->cfg->verifiers) {
@@ -801,6 +808,22 @@ static void final_oracle(struct xp *x, struct xp_result *res)
 	free(o);
 }
 
+/* MOVE counters of one thread_stats into @mv (run_move's accounting) */
+static void merge_stats(struct thread_stats *mv, const struct thread_stats *st)
+{
+	unsigned i;
+
+	mv->ops += st->ops;
+	mv->pages += st->pages;
+	mv->failures += st->failures;
+	mv->moved_but_failed += st->moved_but_failed;
+	for (i = 0; i < MS_MAX_ERRNO; i++)
+		mv->retries[i] += st->retries[i];
+	for (i = 0; i < st->nfail && mv->nfail < MS_MAX_FAILS; i++)
+		mv->fail[mv->nfail++] = st->fail[i];
+	hist_merge(&mv->move_lat, &st->move_lat);
+}
+
 static void merge_results(struct xp *x, struct xp_result *res, struct thread_stats *mv)
 {
 	unsigned i, op, nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers;
@@ -816,16 +839,11 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 			res->errors[op] += t->errors[op];
 			res->contended[op] += t->contended[op];
 		}
-		mv->ops += t->st.ops;
-		mv->pages += t->st.pages;
-		mv->failures += t->st.failures;
-		mv->moved_but_failed += t->st.moved_but_failed;
+		res->op_cpu_ns += t->cpu_ns;
 		mv->aux_ops += t->st.aux_ops;
-		for (op = 0; op < MS_MAX_ERRNO; op++)
-			mv->retries[op] += t->st.retries[op];
-		for (op = 0; op < t->st.nfail && mv->nfail < MS_MAX_FAILS; op++)
-			mv->fail[mv->nfail++] = t->st.fail[op];
-		hist_merge(&mv->move_lat, &t->st.move_lat);
+		merge_stats(mv, &t->st);
+		for (op = 0; op < XOP_NR; op++)
+			merge_stats(mv, &t->mst[op]);
 		total += t->log.n;
 	}
 	res->moved_but_failed = mv->moved_but_failed;
@@ -953,8 +971,8 @@ json_t *xp_ops_json(const struct xp *x, const struct xp_result *res)
 
 		if (!h)
 			break;
-		for (i = 0; i < nall; i++)
-			hist_merge(h, &x->thr[i].lat[op]);
+		for (i = 0; i < nall; i++)	/* a self-timed op's latency: its MOVE ioctls' */
+			hist_merge(h, xop_table[op].self_timed ? &x->thr[i].mst[op].move_lat : &x->thr[i].lat[op]);
 		for (e = 0; e < MS_MAX_ERRNO; e++) {
 			uint64_t n = 0;
 

@@ -95,6 +95,8 @@ struct xop_desc {
 	int (*call)(struct xctx *c);
 	/* the ledger update after the call (NULL: the op leaves the ledger as is) */
 	void (*update)(struct xctx *c);
+	/* its MOVEs are timed by run_move() into the thread's mst[op]: no second clock */
+	bool self_timed;
 };
 
 extern const struct xop_desc xop_table[XOP_NR];
@@ -190,6 +192,7 @@ struct xp_result {
 	bool failed;
 	uint64_t ops[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
 	uint64_t moved_but_failed, verified, diverged, swapped_seen;
+	uint64_t op_cpu_ns;	/* CPU time of the op threads (user + system) */
 	struct xlog_file log;	/* every record kept, merged by thread */
 	json_t *json;
 };
@@ -207,7 +210,8 @@ struct xthread {
 	unsigned idx;
 	pthread_t thread;
 	uint64_t rng;
-	struct thread_stats st;		/* MOVE stats (run_move) */
+	struct thread_stats st;		/* name, tid, progress; the fault handler's MOVEs */
+	struct thread_stats *mst;	/* [XOP_NR]: MOVE stats of each self-timed op (run_move) */
 	struct xlog log;
 	const struct xrec *script;	/* replay: this thread's records */
 	struct xrec *scripts_buf;
@@ -223,6 +227,7 @@ struct xthread {
 #endif
 	bool ring_ok;
 	int done;			/* replay: out of records */
+	uint64_t cpu_ns;		/* this thread's CPU time at the end */
 	uint32_t pinned_slot, pinned_n;	/* io_uring registered buffer */
 	int pagemap;
 	char *scratch;			/* a PMD of address space for mremap */
