@@ -560,6 +560,9 @@ int explore_main(struct opts *o)
 		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
 	if (o->minimize && res.failed)
 		do_minimise(&cfg, &res, base);
+	else if (o->minimize)
+		printf("explore: --minimize: %s; nothing to minimise\n", ret == MS_EXIT_PASS ?
+		       "the run passed" : "no failure of the ledger or an op (only the known kernel bug or a kernel report)");
 	xp_result_free(&res);
 out:
 	free(log.rec);
