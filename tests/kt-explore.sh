@@ -13,6 +13,11 @@ jget() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
+case $MOVESTRESS in	# absolute: we run in $TMP, where a failing run leaves its op log
+*/*) MOVESTRESS=$(cd "$(dirname "$MOVESTRESS")" && pwd)/$(basename "$MOVESTRESS") ;;
+esac
+cd "$TMP" || exit 1
+
 # ---- bad input: one line, documented exit code
 for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--contend=101"; do
 	"$MOVESTRESS" explore $bad --runtime=1s --size=4M > "$TMP/bad.out" 2> "$TMP/bad.err"
@@ -32,7 +37,8 @@ fi
 echo "ok bad input"
 
 # ---- a short run: every op this kernel supports runs, and passes
-"$MOVESTRESS" explore --size=8M --runtime=5s --movers=3 --seed=7 --output "$TMP/run.json" > "$TMP/run.out" 2>&1
+"$MOVESTRESS" explore --size=8M --runtime=5s --movers=3 --seed=7 --output "$TMP/run.json" \
+	--record="$TMP/run.xlog" > "$TMP/run.out" 2>&1
 rc=$?
 grep -q "^explore: seed 7" "$TMP/run.out" || fail "seed not printed"
 if [ $rc -ne 0 ]; then
@@ -60,7 +66,7 @@ for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	dup) want=duplicated ;;
 	esac
 	"$MOVESTRESS" explore --size=8M --runtime=3s --seed=11 --inject="$spec" --output "$TMP/neg.json" \
-		> "$TMP/neg.out" 2>&1
+		--record="$TMP/neg.xlog" > "$TMP/neg.out" 2>&1
 	rc=$?
 	[ $rc -eq 1 ] || { cat "$TMP/neg.out"; fail "--inject=$spec: exit $rc, expected 1"; }
 	got=$(jget "$TMP/neg.json" "'%s %s %s' % (d['failure']['kind'], d['failure']['page'], d['failure']['op'] != 'end-oracle')")
