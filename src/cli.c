@@ -8,6 +8,7 @@
 #include "manpage.h"
 #include "trials.h"
 #include "env.h"
+#include "explore.h"
 #include "klog.h"
 #include "kv.h"
 #include "modes.h"
@@ -187,8 +188,8 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 						       "help", m->help, "supported", !why[0], "reason", why));
 	}
 	env_rmap_policy(policy, sizeof(policy));
-	j = json_pack("{s:o, s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
-		      "with", cowork_list(), "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
+	j = json_pack("{s:o, s:o, s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
+		      "with", cowork_list(), "explore_ops", explore_list(), "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
 	if (o->json) {
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -198,6 +199,7 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 	print_entries("modes", modes);
 	print_entries("reclaim backends (--reclaim)", json_object_get(j, "reclaim"));
 	print_entries("co-workloads (--with)", json_object_get(j, "with"));
+	print_entries("explore ops (explore --ops)", json_object_get(j, "explore_ops"));
 	printf("rmap policy in force: %s%s\n", policy,
 	       strcmp(policy, "unpatched") ? "" : " (no kernel-patches/6.12 series: today's anon_vma locking)");
 	json_decref(j);
@@ -231,9 +233,21 @@ static int cmd_bench(struct opts *o, int argc, char **argv, int pos)
 	return bench_main(o);
 }
 
+static int cmd_explore(struct opts *o, int argc, char **argv, int pos)
+{
+	if (pos < argc) {
+		fprintf(stderr, "movestress: explore: unexpected argument '%s' (options are --name=value)\n", argv[pos]);
+		return MS_EXIT_USAGE;
+	}
+	return explore_main(o);
+}
+
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
 	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
+	/* explore's --ops=NAME:W is --mix in the table (run has --ops=N) */
+	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
+	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs", 0, 0 },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
 	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
@@ -301,6 +315,8 @@ int cli_main(int argc, char **argv)
 			return MS_EXIT_PASS;
 		}
 	opts_defaults(&o);
+	if (!strcmp(v->name, "explore"))
+		explore_fix_argv(argc, argv);
 	if (opts_parse_cmd(&o, argc - 1, argv + 1, v->name, v->opts, posv, CLI_MAX_ARGS, &npos)) {
 		/* the exit-code convention covers a bad option too, wherever it stands */
 		for (pos = 2; pos < argc; pos++)

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "options.h"
+#include "explore.h"
 #include "jank.h"
 #include "modes.h"
 #include "pressure.h"
@@ -105,7 +106,7 @@ const struct opt_desc opt_table[] = {
 	  "named preset: jank = --mode=jank with its defaults, applied where it appears (later options override it)",
 	  "jank" },
 	{ "replay", OPT_STR, OFF(replay), NULL, 0, 0, NULL, "FILE",
-	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears", "jank" },
+	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears; explore: an op log (--record) to re-execute", "jank" },
 	{ "frame-period", OPT_STR, OFF(frame_period), "60hz", 0, 0, NULL, "PERIOD",
 	  "jank: UI frame period: 60hz|90hz|120hz or a duration such as 16.67ms", "jank" },
 	{ "gc-threads", OPT_UINT, OFF(movers), NULL, 1, 1024, NULL, "N",
@@ -161,6 +162,22 @@ const struct opt_desc opt_table[] = {
 	  "list: print the VM scenario matrix (quick|full) as NAME<TAB>ARGS lines", "list" },
 	{ "json", OPT_BOOL, OFF(json), "0", 0, 1, NULL, NULL,
 	  "list/classify: print JSON", "list" },
+	{ "mix", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W[,NAME:W]",
+	  "explore: op weights (also spelt --ops=... after explore); only the ops named run; see `movestress list`", "explore" },
+	{ "verifiers", OPT_UINT, OFF(verifiers), "1", 0, 16, NULL, "N",
+	  "explore: verifier threads checking pages against the ledger while ops run, named verify/N", "explore" },
+	{ "contend", OPT_UINT, OFF(contend), "30", 0, 100, NULL, "PCT",
+	  "explore: percent of ops aimed at the PMD chunk another thread works on", "explore" },
+	{ "record", OPT_STR, OFF(record), NULL, 0, 0, NULL, "FILE",
+	  "explore: write the whole op log to FILE (a failing run always writes at least each thread's tail)", "explore" },
+	{ "minimize", OPT_BOOL, OFF(minimize), "0", 0, 1, NULL, NULL,
+	  "explore: on failure, delta-debug the op log to a minimal failing one (FILE.min) and write a C reproducer (FILE.repro.c)", "explore" },
+	{ "minimize-time", OPT_TIME, OFF(minimize_time_ns), "60s", NS_PER_S, 3600 * NS_PER_S, NULL, "TIME",
+	  "explore: time budget of --minimize", "explore" },
+	{ "mthp", OPT_STR, OFF(mthp), NULL, 0, 0, NULL, "KB[,KB]",
+	  "explore: enable these mTHP sizes (e.g. 16,64) for the run (hugepages-KBkB/enabled = always, restored after); a third of the chunks take them", "explore" },
+	{ "bench-bare", OPT_BOOL, OFF(bench_bare), "0", 0, 1, NULL, NULL,
+	  "explore: measure MOVE-only explore against a bare UFFDIO_MOVE loop (half the runtime each) and print the ratio", "explore" },
 	{ NULL },
 };
 
@@ -405,7 +422,7 @@ static const struct {
 	int (*apply)(struct opts *o, const struct opt_desc *d);	/* 0 or -EINVAL, message printed */
 } opt_hooks[] = {
 	{ "scenario", jank_scenario_apply },
-	{ "replay", jank_replay_apply },
+	{ "replay", explore_replay_apply },
 	{ "frame-period", jank_frame_period_apply },
 	{ "gc-bursts", jank_bursts_apply },
 	{ NULL, NULL },

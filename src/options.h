@@ -96,6 +96,15 @@ struct opts {
 	bool json;		/* list/classify --json */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];
+	/* explore (explore*.c) */
+	char mix[512];		/* --mix (explore --ops=) op weights NAME:W,... */
+	unsigned verifiers;
+	unsigned contend;
+	char record[512];
+	bool minimize;
+	uint64_t minimize_time_ns;
+	bool bench_bare;
+	char mthp[128];		/* explore: mTHP sizes enabled for the run */
 };
 
 struct opt_desc {
