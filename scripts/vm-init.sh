@@ -29,6 +29,8 @@ CELL_TIMEOUT=300
 ZRAM_SIZE=1G
 POLICY=stock
 RESULTS_DEV=/dev/vda
+COVERAGE=0
+SELFTESTS=0
 . /vm.conf
 
 mark() {
@@ -40,6 +42,7 @@ uptime_s() {
 }
 
 LRU_GEN=/sys/kernel/mm/lru_gen/enabled
+WAIT_MAX=/sys/kernel/mm/uffd_move/anon_vma_wait_max_ns
 lru_gen_now() {
 	cat "$LRU_GEN" 2>/dev/null || echo absent
 }
@@ -50,6 +53,30 @@ flush_results() {
 	tar -cf "$RESULTS_DEV" -C /results . 2>/dev/null
 	sync
 	blockdev --flushbufs "$RESULTS_DEV" 2>/dev/null
+}
+
+# --- coverage (vm-check --coverage): gcov counters per cell ------------
+# Reset before a unit (a cell, the selftests), copied to
+# /results/gcov/NAME/ after it.  debugfs reports the .gcda files with size
+# 0, so they are read with cat, not archived in place.
+GCOV=/sys/kernel/debug/gcov
+cov_reset() {
+	[ "$COVERAGE" = 1 ] && [ -e "$GCOV/reset" ] && echo 1 > "$GCOV/reset"
+}
+
+cov_save() {
+	[ "$COVERAGE" = 1 ] || return 0
+	if [ ! -d "$GCOV" ]; then
+		echo "guest has no $GCOV (kernel without CONFIG_GCOV_KERNEL, or no debugfs)" > /results/gcov-unavailable
+		return 0
+	fi
+	n=0
+	for f in $(find "$GCOV" -name '*.gcda'); do
+		rel=${f#"$GCOV"/}
+		mkdir -p "/results/gcov/$1/${rel%/*}"
+		cat "$f" > "/results/gcov/$1/$rel" && n=$((n + 1))
+	done
+	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
 shutdown_vm() {
@@ -114,6 +141,10 @@ while IFS="$tab" read -r name args; do
 		printf '%s\t77\t0\t%s\n' "$name" "$skip_reason" >> /results/status
 		continue
 	fi
+	cov_reset
+	# the longest single MOVE wait on an anon_vma is a running maximum
+	# (kernel-patches/6.12 patch 1): reset, so each cell reports its own
+	[ -w "$WAIT_MAX" ] && echo 0 > "$WAIT_MAX"
 	t0=$(uptime_s)
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
@@ -140,7 +171,26 @@ while IFS="$tab" read -r name args; do
 	# the verdict lines, inside the cell's console segment
 	tail -n 3 "/results/$name.log"
 	mark "end $name rc=$rc secs=$secs"
+	cov_save "$name"
 	flush_results
 done < /plan
+
+# --- the kernel's own uffd selftests, same kernel, same boot ------------
+# (vm-check --coverage: tools/testing/selftests/mm/uffd-unit-tests of the
+# same tree; its gcov counters are the "selftests" column)
+if [ "$SELFTESTS" = 1 ] && [ -x /bin/uffd-unit-tests ] && [ -z "$skip_reason" ]; then
+	cov_reset
+	t0=$(uptime_s)
+	mark "begin @selftests $t0"
+	(cd /tmp && timeout -s KILL "$CELL_TIMEOUT" /bin/uffd-unit-tests) \
+		< /dev/null > /results/@selftests.log 2>&1
+	rc=$?
+	secs=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+	printf '%s\t%s\n' "$rc" "$secs" > /results/@selftests.status
+	tail -n 1 /results/@selftests.log
+	mark "end @selftests rc=$rc secs=$secs"
+	cov_save @selftests
+	flush_results
+fi
 
 shutdown_vm

@@ -191,6 +191,15 @@ START_TEST(test_refuse_schema)
 	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "schema_version"));
 	cmp_free(c);
+	/* a version from the future, alone or twice: not ours to read */
+	files[0] = path;
+	ck_assert_int_eq(cmp_load(c, files, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "schema_version 999 is not one this movestress reads"), "%s", err);
+	cmp_free(c);
+	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "allowed: 1..1"), "%s", err);
+	cmp_free(c);
+	files[0] = fixture("movers2.json");
 	/* not a result at all */
 	snprintf(path, sizeof(path), "%s/garbage.json", tmp);
 	write_modified(fixture("movers1.json"), path, "results", json_null());
@@ -426,6 +435,86 @@ START_TEST(test_plots_from_fixtures)
 }
 END_TEST
 
+static void write_point(const char *path, const char *label, int movers, const char *reclaim,
+			double pages_per_sec)
+{
+	json_t *root = json_pack("{s:i, s:[{s:s, s:{s:f}}], s:{s:s}, s:{s:s, s:i, s:s, s:I}}",
+		"schema_version", 1, "results", "mode", "partitioned", "move", "pages_per_sec",
+		pages_per_sec, "kernel", "rmap_policy", "anon_vma", "options", "label", label,
+		"movers", movers, "reclaim", reclaim, "seed", (json_int_t)movers * 7);
+
+	ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+}
+
+/* unescaped '|' in a markdown line */
+static size_t md_pipes(const char *line)
+{
+	size_t n = 0;
+
+	for (; *line && *line != '\n'; line++)
+		if (*line == '\\' && line[1])
+			line++;
+		else
+			n += *line == '|';
+	return n;
+}
+
+/*
+ * The scaling plot joins only runs equal in everything but the mover count:
+ * reclaim=cold runs and runs without reclaim are two series, named by the
+ * option that tells them apart.  A '|' in a label is escaped in markdown.
+ */
+START_TEST(test_scaling_series)
+{
+	char tmp[] = "/tmp/check_scaling.XXXXXX", f[4][700], path[700], err[512] = "";
+	char *files[] = { f[0], f[1], f[2], f[3] }, *svg, *buf = NULL, *line;
+	static const struct {
+		const char *label, *reclaim;
+		int movers;
+		double pps;
+	} pts[] = {
+		{ "none|1", "none", 1, 1000 }, { "none|2", "none", 2, 1800 },
+		{ "cold 1", "cold", 1, 400 }, { "cold 2", "cold", 2, 700 },
+	};
+	struct cmp *c = calloc(1, sizeof(*c));
+	size_t i, len = 0, header;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	for (i = 0; i < 4; i++) {
+		snprintf(f[i], sizeof(f[i]), "%s/p%zu.json", tmp, i);
+		write_point(f[i], pts[i].label, pts[i].movers, pts[i].reclaim, pts[i].pps);
+	}
+	ck_assert_int_eq(cmp_load(c, files, 4, err, sizeof(err)), 0);
+	ck_assert_int_ge(plot_all(c, tmp, err, sizeof(err)), 1);
+	snprintf(path, sizeof(path), "%s/scaling-movers.svg", tmp);
+	svg = slurp(path);
+	ck_assert_ptr_nonnull(svg);
+	ck_assert_uint_eq(count(svg, "<circle"), 4);
+	ck_assert_uint_eq(count(svg, "class=\"series\""), 2);
+	ck_assert_ptr_nonnull(strstr(svg, "rmap_policy=anon_vma reclaim=none"));
+	ck_assert_ptr_nonnull(strstr(svg, "rmap_policy=anon_vma reclaim=cold"));
+	free(svg);
+
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(cmp_print(c, "markdown", fp), 0);
+	fclose(fp);
+	line = strstr(buf, "\n| metric |");
+	ck_assert_ptr_nonnull(line);
+	ck_assert_ptr_nonnull(strstr(line, " none\\|1 | none\\|2 |"));
+	header = md_pipes(line + 1);
+	ck_assert_uint_eq(header, 6);
+	for (line = strchr(line + 1, '\n'); line && line[1] == '|'; line = strchr(line + 1, '\n'))
+		ck_assert_msg(md_pipes(line + 1) == header, "%.80s", line + 1);
+	free(buf);
+	cmp_free(c);
+	free(c);
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(test_exit_codes)
 {
 	struct opts o;
@@ -450,4 +539,5 @@ START_TEST(test_exit_codes)
 END_TEST
 
 CHECK_MAIN("compare", test_t_table, test_welch_reference, test_load_fixtures, test_refuse_schema,
-	   test_different_scenario, test_sides_and_formats, test_plots_from_fixtures, test_exit_codes)
+	   test_different_scenario, test_sides_and_formats, test_plots_from_fixtures, test_scaling_series,
+	   test_exit_codes)

@@ -2,6 +2,7 @@
 /* Option parsing: units, limits, and the one-line errors for bad input. */
 #include "config.h"
 #include "check_main.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,105 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* opts_parse_cmd() for @verb taking @allowed; stderr's first line in err */
+static int parse_cmd(struct opts *o, char *err, size_t len, const char *verb, const char *allowed,
+		     int *npos, ...)
+{
+	char *argv[32] = { (char *)verb };
+	int argc = 1, posv[4], ret, fd, saved;
+	FILE *tmp = tmpfile();
+	va_list ap;
+
+	va_start(ap, npos);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	opts_defaults(o);
+	fflush(stderr);
+	saved = dup(2);
+	fd = fileno(tmp);
+	dup2(fd, 2);
+	ret = opts_parse_cmd(o, argc, argv, verb, allowed, posv, 4, npos);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	err[0] = '\0';
+	if (!fgets(err, (int)len, tmp))
+		err[0] = '\0';
+	fclose(tmp);
+	return ret;
+}
+
+/* issue 13: values that wrapped or were ignored, one-line errors for each */
+START_TEST(test_issue13_validation)
+{
+	static const struct {
+		const char *arg, *expect1, *expect2;
+	} bad[] = {
+		/* a sign in a number field would wrap to 18446744073709551615 */
+		{ "--inject=corrupt:-1", "--inject", "KIND:PAGE" },
+		{ "--inject=hang:+3", "--inject", "negative" },
+		{ "--gc-bursts=100ms:-1:2", "--gc-bursts", "AT:PAGES:THREADS" },
+		{ "--gc-bursts=100ms:8:2,-1s:1:1", "--gc-bursts", "negative" },
+		{ "--batch=8,-64", "--batch", "N[,N]" },
+		/* an empty file name was ignored */
+		{ "--output=", "--output", "empty value: expected FILE" },
+		{ "--status-file=", "--status-file", "expected FILE" },
+		{ "--trace=", "--trace", "expected FILE" },
+	};
+	struct opts o;
+	char err[512];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(parse(&o, err, sizeof(err), bad[i].arg, NULL) != 0, "%s accepted", bad[i].arg);
+		ck_assert_msg(strstr(err, bad[i].expect1) && strstr(err, bad[i].expect2),
+			      "%s: message '%s'", bad[i].arg, err);
+		ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "%s: '%s'", bad[i].arg, err);
+	}
+	/* still fine: a name with a dash, an empty burst list, a date-like label */
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--inject=corrupt:3", "--gc-bursts=",
+			       "--label=run-1", "--output=a-1.json", NULL), 0);
+	ck_assert_str_eq(o.inject, "corrupt:3");
+
+	/* another command's options */
+	ck_assert_int_ne(parse_cmd(&o, err, sizeof(err), "run", "exit-codes @workload @output", &n,
+				   "--plot=DIR", NULL), 0);
+	ck_assert_msg(strstr(err, "--plot: not an option of run") && strstr(err, "compare"), "%s", err);
+	ck_assert_int_ne(parse_cmd(&o, err, sizeof(err), "list", "exit-codes json matrix", &n,
+				   "--no-quiet", NULL), 0);
+	ck_assert_msg(strstr(err, "--quiet: not an option of list") &&
+		      strstr(err, "list takes --exit-codes, --matrix, --json"), "%s", err);
+	ck_assert_int_eq(parse_cmd(&o, err, sizeof(err), "list", "exit-codes json matrix", &n,
+				   "--json", "--exit-codes", "kselftest", NULL), 0);
+	ck_assert_int_eq(n, 0);
+	/* positional arguments are counted, option values are not */
+	ck_assert_int_eq(parse_cmd(&o, err, sizeof(err), "compare", "exit-codes format plot", &n,
+				   "a.json", "--format", "csv", "b.json", "--", "--c.json", NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert(opts_given(&o, "format"));
+	ck_assert(!opts_given(&o, "plot"));
+
+	/* jank options need the jank mode */
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--gc-batch=32", NULL), 0);
+	ck_assert(opts_given(&o, "gc-batch"));
+	ck_assert(!opts_given(&o, "mode"));
+	ck_assert_int_ne(opts_check_mode(&o), 0);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--scenario=jank", "--gc-batch=32", NULL), 0);
+	ck_assert_int_eq(opts_check_mode(&o), 0);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), "--mode=contended", NULL), 0);
+	ck_assert_int_eq(opts_check_mode(&o), 0);
+
+	/* output files: a path that cannot exist is a usage error; nothing is left behind */
+	ck_assert_int_eq(opts_check_writable("status-file", "/nonexistent/x"), 2);
+	ck_assert_int_eq(opts_check_writable("trace", "/"), 2);
+	ck_assert_int_eq(opts_check_writable("trace", "/tmp/check_options.writable"), 0);
+	ck_assert_int_ne(access("/tmp/check_options.writable", F_OK), 0);
+}
+END_TEST
+
 START_TEST(test_json_echo)
 {
 	struct opts o;
@@ -153,4 +253,5 @@ START_TEST(test_suggest)
 }
 END_TEST
 
-CHECK_MAIN("options", test_defaults, test_units, test_values, test_bad_input, test_json_echo, test_suggest)
+CHECK_MAIN("options", test_defaults, test_units, test_values, test_bad_input, test_issue13_validation,
+	   test_json_echo, test_suggest)

@@ -14,3 +14,20 @@ grep -q '"verdict": "hang"' "$TMP/hang.json" || fail "JSON verdict is not hang"
 grep -q '"thread": "mover/0"' "$TMP/hang.json" || fail "stuck thread not named"
 grep -q 'handle_userfault' "$TMP/hang.json" || fail "no handle_userfault in the stack/wchan"
 echo "ok: watchdog caught the hang: $(grep -m1 wchan "$TMP/hang.json")"
+# the hang result is a whole result: options, environment, what each thread had done
+python3 - "$TMP/hang.json" <<'EOF2' || fail "hang result incomplete"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit_code"] == 4 and d["reason"].startswith("no thread made progress"), d.get("reason")
+assert d["options"]["inject"] == "hang:5" and d["environment"]["uname"], list(d)
+r = d["results"][0]
+assert r["partial"] and r["mode"] == "partitioned" and r["threads"][0]["name"] == "mover/0", r
+print("ok: hang result: %s; %d thread(s)" % (d["reason"], len(r["threads"])))
+EOF2
+# the watchdog's exit goes through --exit-codes like every other path: kselftest
+# reads 4 as SKIP, a hang is a failure (1) there
+timeout 60 "$MOVESTRESS" run --mode=partitioned --movers=1 --size=8M --runtime=60s \
+	--hang-timeout=2s --inject=hang:5 --exit-codes=kselftest > "$TMP/out2" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$TMP/out2"; fail "--exit-codes=kselftest: hang exited $rc, expected 1"; }
+echo "ok: hang with --exit-codes=kselftest exits 1"

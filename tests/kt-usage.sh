@@ -21,5 +21,22 @@ check_bad "--size" run --size=1000G
 check_bad "--inject" run --inject=melt:3
 check_bad "allowed values are" frobnicate
 check_bad "missing FILE" classify
+# issue 13 (defect 9): each of these was accepted, wrapped, ignored or ran
+check_bad "numbers cannot be negative" run --inject=corrupt:-1
+check_bad "--gc-bursts: invalid value '100ms:-1:2'" run --scenario=jank --gc-bursts=100ms:-1:2
+check_bad "not an option of run" run --plot=DIR
+check_bad "not an option of list" list --quiet
+check_bad "unexpected argument 'extra'" list extra
+check_bad "unexpected argument 'b'" classify a b
+check_bad "compare: missing FILE..." compare
+echo '{"schema_version": 999, "results": [{"move": {"pages_per_sec": 1}}]}' > "$TMP/v999.json"
+check_bad "schema_version 999 is not one this movestress reads (allowed: 1..1)" compare "$TMP/v999.json"
+check_bad "--plot: cannot create directory" compare "$TMP/v999.json" --plot=/nonexistent/plots
+check_bad "--output: not with --tap" run --tap --output="$TMP/tap.json"
+check_bad "--gc-batch: a jank option: only with --mode=jank" run --tap --gc-batch=32
+check_bad "--gc-batch: a jank option" run --mode=contended --gc-batch=32
+check_bad "--status-file: cannot write /nonexistent/x" run --status-file=/nonexistent/x
+check_bad "--output: empty value: expected FILE" run --output=
+check_bad "--trace: cannot write /nonexistent/t.json" run --scenario=jank --trace=/nonexistent/t.json
 "$MOVESTRESS" --help | grep -q "77 *skipped" || fail "--help lacks the exit codes"
 echo "ok: --help documents exit codes"

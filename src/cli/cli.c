@@ -20,17 +20,32 @@
 #include "core/run.h"
 #include "pressure/sysstate.h"
 #include "core/uffd.h"
+#include "engine/explore.h"
+#include "report/vmreport.h"
+#include "cli/tap.h"
 
+#include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 struct verb {
 	const char *name;
 	const char *args;
 	const char *help;
 	int (*fn)(struct opts *o, int argc, char **argv, int pos);
+	/* the options it takes: names and "@category"s of opt_table */
+	const char *opts;
+	int min_args, max_args;	/* positional arguments */
 };
+
+#define CLI_MAX_ARGS	(CMP_MAX_RUNS + 1)
+
+/* what every command takes */
+#define COMMON_OPTS "exit-codes "
 
 static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 {
@@ -39,16 +54,39 @@ static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 		return MS_EXIT_USAGE;
 	}
 	json_t *result = NULL;
-	int ret;
+	sigset_t sigs, old;
+	struct timespec zero = { 0, 0 };
+	char err[700];
+	int ret, werr;
 
+	/* only ever replace a regular file, and know before the run that we can */
+	if (o->output[0] && output_check(o->output, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return MS_EXIT_USAGE;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ret = run_trials(o, &result);
-	if (result && o->output[0] && write_json_file(o->output, result)) {
-		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
-		if (ret == MS_EXIT_PASS)
+	/*
+	 * Signals stay blocked for the whole command, between trials too:
+	 * each run takes them in its main loop (or finds them pending there),
+	 * so the host is restored and the result written whenever they come.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	ret = o->tap ? tap_main(o) : run_trials(o, &result);
+	if (result && o->output[0] && (werr = write_json_file(o->output, result))) {
+		fprintf(stderr, "movestress: --output: cannot write %s: %s\n", o->output, strerror(-werr));
+		if (ret == MS_EXIT_PASS || ret == MS_EXIT_KNOWN_BUG)
 			ret = MS_EXIT_ENV;
 	}
 	json_decref(result);
+	/* a signal that came after the last run's main loop: that run was complete */
+	while (sigtimedwait(&sigs, NULL, &zero) > 0)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
@@ -81,6 +119,13 @@ static const struct scenario quick_matrix[] = {
 	{ "partitioned-page_idle", "--mode=partitioned --movers=2 --size=16M --runtime=6s --reclaim=page_idle" },
 	{ "contended-damon", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=damon" },
 	{ "contended-page_idle", "--mode=contended --movers=2 --size=8M --runtime=6s --reclaim=page_idle" },
+	/*
+	 * The seed's case: a SCHED_FIFO UI thread whose faults MOVE resolves
+	 * and which MOVEs itself, GC movers on the same heap VMA, memcg
+	 * reclaim beside them; frame times, the UI's D-state, and the MOVE
+	 * anon_vma waits the kernel counts (the reviewer's report).
+	 */
+	{ "jank-memcg", "--scenario=jank --gc-threads=2 --size=16M --runtime=6s --reclaim=memcg --swap=auto" },
 	{ NULL, NULL },
 };
 
@@ -149,8 +194,8 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 						       "help", m->help, "supported", !why[0], "reason", why));
 	}
 	env_rmap_policy(policy, sizeof(policy));
-	j = json_pack("{s:o, s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
-		      "with", cowork_list(), "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
+	j = json_pack("{s:o, s:o, s:o, s:o, s:{s:s, s:o}}", "modes", modes, "reclaim", pressure_list(),
+		      "with", cowork_list(), "explore_ops", explore_list(), "kernel", "rmap_policy", policy, "uffd_move", dir_read(UFFD_MOVE_SYSFS) ?: json_null());
 	if (o->json) {
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -160,6 +205,7 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 	print_entries("modes", modes);
 	print_entries("reclaim backends (--reclaim)", json_object_get(j, "reclaim"));
 	print_entries("co-workloads (--with)", json_object_get(j, "with"));
+	print_entries("explore ops (explore --ops)", json_object_get(j, "explore_ops"));
 	printf("rmap policy in force: %s%s\n", policy,
 	       strcmp(policy, "unpatched") ? "" : " (no kernel-patches/6.12 series: today's anon_vma locking)");
 	json_decref(j);
@@ -237,6 +283,12 @@ static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 		free(c);
 		return MS_EXIT_USAGE;
 	}
+	/* the plot directory before the table: a bad path is a usage error */
+	if (o->plot[0] && mkdir(o->plot, 0755) && errno != EEXIST) {
+		fprintf(stderr, "movestress: --plot: cannot create directory %s: %s\n", o->plot, strerror(errno));
+		free(c);
+		return errno == ENOENT || errno == ENOTDIR ? MS_EXIT_USAGE : MS_EXIT_ENV;
+	}
 	ret = cmp_load(c, files, n, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
@@ -259,14 +311,47 @@ static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 	return ret;
 }
 
+static int cmd_explore(struct opts *o, int argc, char **argv, int pos)
+{
+	if (pos < argc) {
+		fprintf(stderr, "movestress: explore: unexpected argument '%s' (options are --name=value)\n", argv[pos]);
+		return MS_EXIT_USAGE;
+	}
+	return explore_main(o);
+}
+
+/* compare FILE...: result files; compare DIR...: a vm-check report */
+static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
+{
+	int i;
+
+	for (i = pos; i < argc; i++)
+		if (strncmp(argv[i], "--", 2))
+			return is_dir(argv[i]) ? cmd_report(o, argc, argv, pos) : cmd_compare(o, argc, argv, pos);
+	return cmd_compare(o, argc, argv, pos);
+}
+
 static const struct verb verbs[] = {
-	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run },
-	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench },
-	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list },
-	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup },
-	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify },
-	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test", cmd_compare },
-	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man },
+	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
+	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
+	/* explore's --ops=NAME:W is --mix in the table (run has --ops=N) */
+	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
+	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs", 0, 0 },
+	/* bench sets mode, movers, src-vmas and idle-threads itself */
+	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
+	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
+	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
+	  COMMON_OPTS "json matrix", 0, 0 },
+	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
+	  COMMON_OPTS "quiet", 0, 0 },
+	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
+	  COMMON_OPTS "json", 1, 1 },
+	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
+	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
+	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
+	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,
+	  COMMON_OPTS, 1, 1 },
 	{ NULL },
 };
 
@@ -285,6 +370,8 @@ static void usage(FILE *f)
 		"  3  kernel report: KASAN, lockdep, BUG, WARNING, hung task, soft lockup, RCU stall, new taint\n"
 		"  4  hang: the watchdog saw no progress for --hang-timeout\n"
 		"  5  environment error: setup the run needs failed\n"
+		"  6  known kernel bug: the only findings are kernel bugs movestress knows (verdict names them; --known-bugs=fail: 1)\n"
+		"  7  interrupted: SIGINT/SIGTERM/SIGHUP, or stdout's reader went away (EPIPE); the system was restored\n"
 		"  77 skipped: this kernel or host lacks a feature or permission (reason printed)\n");
 }
 
@@ -295,18 +382,32 @@ static const struct side_ops *const sides[] = {
 	NULL,
 };
 
+/* run_validate(): output files are the user's to fix, before anything runs */
+static int check_outputs(const struct opts *o)
+{
+	int ret;
+
+	if (o->trace[0] && (ret = opts_check_writable("trace", o->trace)))
+		return ret;
+	if (o->status_file[0] && (ret = opts_check_writable("status-file", o->status_file)))
+		return ret;
+	return 0;
+}
+
 /* what the engine needs from the layers above it */
 static const struct engine_hooks hooks = {
 	.mode_find = mode_find,
 	.sides = sides,
 	.opts_to_json = opts_to_json,
+	.check_mode = opts_check_mode,
+	.check_outputs = check_outputs,
 };
 
 int cli_main(int argc, char **argv)
 {
+	int pos, posv[CLI_MAX_ARGS], npos = 0;
 	const struct verb *v;
 	struct opts o;
-	int pos;
 
 	engine_register(&hooks);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -332,7 +433,9 @@ int cli_main(int argc, char **argv)
 			return MS_EXIT_PASS;
 		}
 	opts_defaults(&o);
-	if (opts_parse(&o, argc - 1, argv + 1, &pos)) {
+	if (!strcmp(v->name, "explore"))
+		explore_fix_argv(argc, argv);
+	if (opts_parse_cmd(&o, argc - 1, argv + 1, v->name, v->opts, posv, CLI_MAX_ARGS, &npos)) {
 		/* the exit-code convention covers a bad option too, wherever it stands */
 		for (pos = 2; pos < argc; pos++)
 			if (!strncmp(argv[pos], "--exit-codes=", 13))
@@ -341,5 +444,14 @@ int cli_main(int argc, char **argv)
 				snprintf(o.exit_codes, sizeof(o.exit_codes), "%s", argv[pos + 1]);
 		return exit_code_map(&o, MS_EXIT_USAGE);
 	}
-	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, pos));
+	if (npos < v->min_args || npos > v->max_args) {
+		if (npos > v->max_args)
+			fprintf(stderr, "movestress: %s: unexpected argument '%s' (%s takes %s)\n", v->name,
+				argv[1 + posv[v->max_args]], v->name, v->max_args ? v->args : "no arguments");
+		else
+			fprintf(stderr, "movestress: %s: missing %.*s (movestress %s %s)\n", v->name,
+				(int)strcspn(v->args, " "), v->args, v->name, v->args);
+		return exit_code_map(&o, MS_EXIT_USAGE);
+	}
+	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, npos ? posv[0] : argc - 1));
 }

@@ -11,6 +11,7 @@
 #include "pressure/pressure.h"
 #include "scenarios/cowork.h"
 #include "pressure/lru-gen.h"
+#include "engine/explore.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +20,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #define OFF(f) offsetof(struct opts, f), sizeof(((struct opts *)0)->f)
 
@@ -35,6 +39,8 @@ static const char *const scenario_values[] = { "jank", NULL };
 static const char *const *scenario_names(void) { return scenario_values; }
 static const char *const outfmt_values[] = { "normal", "json", "json+", NULL };
 static const char *const exitcode_values[] = { "movestress", "kselftest", "automake", NULL };
+static const char *const known_bugs_values[] = { "report", "fail", NULL };
+static const char *const *known_bugs_names(void) { return known_bugs_values; }
 static const char *const format_values[] = { "text", "markdown", "json", "csv", NULL };
 static const char *const *outfmt_names(void) { return outfmt_values; }
 static const char *const *exitcode_names(void) { return exitcode_values; }
@@ -75,7 +81,7 @@ const struct opt_desc opt_table[] = {
 	{ "pfn-check", OPT_BOOL, OFF(pfn_check), "1", 0, 1, NULL, NULL,
 	  "oracle checks via /proc/self/pagemap that a moved page kept its frame (root, no reclaim/THP)", "health" },
 	{ "inject", OPT_STR, OFF(inject), NULL, 0, 0, NULL, "KIND:PAGE",
-	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE), or hang:PAGE to block mover/0 in a fault", "health" },
+	  "negative control: after movers stop, damage a page (corrupt|zero|dup|lose:PAGE), hang:PAGE to block mover/0 in a fault, or eexist:PAGE: the first MOVE that moved PAGE reports EEXIST (the known kernel bug move-eexist, from user space)", "health" },
 	{ "reclaim", OPT_LIST, OFF(reclaim), "none", 0, 0, pressure_names, "NAME[,NAME]",
 	  "rmap/reclaim pressure backends run beside the movers", "pressure" },
 	{ "swap", OPT_ENUM, OFF(swap), "auto", 0, 0, swap_names, "KIND",
@@ -100,7 +106,7 @@ const struct opt_desc opt_table[] = {
 	  "named preset: jank = --mode=jank with its defaults, applied where it appears (later options override it)",
 	  "jank" },
 	{ "replay", OPT_STR, OFF(replay), NULL, 0, 0, NULL, "FILE",
-	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears", "jank" },
+	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears; explore: an op log (--record) to re-execute", "jank" },
 	{ "frame-period", OPT_STR, OFF(frame_period), "60hz", 0, 0, NULL, "PERIOD",
 	  "jank: UI frame period: 60hz|90hz|120hz or a duration such as 16.67ms", "jank" },
 	{ "gc-threads", OPT_UINT, OFF(movers), NULL, 1, 1024, NULL, "N",
@@ -129,7 +135,7 @@ const struct opt_desc opt_table[] = {
 	{ "trace-marker", OPT_BOOL, OFF(trace_marker), "0", 0, 1, NULL, NULL,
 	  "jank: atrace B|pid|name, E|pid markers to tracefs trace_marker (mounted for the run if needed)", "jank" },
 	{ "output", OPT_STR, OFF(output), NULL, 0, 0, NULL, "FILE",
-	  "write the JSON result to FILE", "output" },
+	  "write the JSON result to FILE (report: the directory for report.md, report.json, plots/)", "output" },
 	{ "label", OPT_STR, OFF(label), NULL, 0, 0, NULL, "NAME",
 	  "label for this run in compare tables", "output" },
 	{ "quiet", OPT_BOOL, OFF(quiet), "0", 0, 1, NULL, NULL,
@@ -145,7 +151,9 @@ const struct opt_desc opt_table[] = {
 	{ "tap", OPT_BOOL, OFF(tap), "0", 0, 1, NULL, NULL,
 	  "run: TAP output, one test point per mode (and --reclaim backend), each in a child process", "output" },
 	{ "exit-codes", OPT_ENUM, OFF(exit_codes), "movestress", 0, 0, exitcode_names, "STYLE",
-	  "exit code convention: movestress (table below), kselftest (skip 4, fail 1) or automake (skip 77, fail 1)", "output" },
+	  "exit code convention: movestress (table below), kselftest (skip 4, known kernel bug 2 = KSFT_XFAIL, other failures 1) or automake (skip 77, usage/environment/interrupted 99, failures and known kernel bugs 1)", "output" },
+	{ "known-bugs", OPT_ENUM, OFF(known_bugs), "report", 0, 0, known_bugs_names, "HOW",
+	  "a run whose only findings are known kernel bugs: report (verdict known-kernel-bug, exit 6) or fail (exit 1)", "output" },
 	{ "format", OPT_ENUM, OFF(format), "text", 0, 0, format_names, "FMT",
 	  "compare: table format", "compare" },
 	{ "plot", OPT_STR, OFF(plot), NULL, 0, 0, NULL, "DIR",
@@ -154,8 +162,50 @@ const struct opt_desc opt_table[] = {
 	  "list: print the VM scenario matrix (quick|full) as NAME<TAB>ARGS lines", "list" },
 	{ "json", OPT_BOOL, OFF(json), "0", 0, 1, NULL, NULL,
 	  "list/classify: print JSON", "list" },
+	{ "mix", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W[,NAME:W]",
+	  "explore: op weights (also spelt --ops=... after explore); only the ops named run; see `movestress list`", "explore" },
+	{ "verifiers", OPT_UINT, OFF(verifiers), "1", 0, 16, NULL, "N",
+	  "explore: verifier threads checking pages against the ledger while ops run, named verify/N", "explore" },
+	{ "contend", OPT_UINT, OFF(contend), "30", 0, 100, NULL, "PCT",
+	  "explore: percent of ops aimed at the PMD chunk another thread works on", "explore" },
+	{ "record", OPT_STR, OFF(record), NULL, 0, 0, NULL, "FILE",
+	  "explore: write the whole op log to FILE (a failing run always writes at least each thread's tail)", "explore" },
+	{ "minimize", OPT_BOOL, OFF(minimize), "0", 0, 1, NULL, NULL,
+	  "explore: on failure, delta-debug the op log to a minimal failing one (FILE.min) and write a C reproducer (FILE.repro.c)", "explore" },
+	{ "minimize-time", OPT_TIME, OFF(minimize_time_ns), "60s", NS_PER_S, 3600 * NS_PER_S, NULL, "TIME",
+	  "explore: time budget of --minimize", "explore" },
+	{ "mthp", OPT_STR, OFF(mthp), NULL, 0, 0, NULL, "KB[,KB]",
+	  "explore: enable these mTHP sizes (e.g. 16,64) for the run (hugepages-KBkB/enabled = always, restored after); a third of the chunks take them", "explore" },
+	{ "bench-bare", OPT_BOOL, OFF(bench_bare), "0", 0, 1, NULL, NULL,
+	  "explore: measure MOVE-only explore against a bare UFFDIO_MOVE loop (half the runtime each) and print the ratio", "explore" },
 	{ NULL },
 };
+
+/* OPT_STR whose numbers (after ':' and ',') are unsigned: "-1" is refused */
+#define OPTF_UNSIGNED	(1U << 0)
+/* OPT_STR that may be given empty on the command line ("--gc-bursts=") */
+#define OPTF_EMPTY_OK	(1U << 1)
+
+/* how free-form string options are checked (OPTF_*) */
+static const struct {
+	const char *name;
+	unsigned flags;
+} opt_flags_table[] = {
+	{ "inject", OPTF_UNSIGNED },
+	{ "batch", OPTF_UNSIGNED },
+	{ "gc-bursts", OPTF_UNSIGNED | OPTF_EMPTY_OK },
+	{ NULL, 0 },
+};
+
+static unsigned opt_flags(const struct opt_desc *d)
+{
+	unsigned i;
+
+	for (i = 0; opt_flags_table[i].name; i++)
+		if (!strcmp(opt_flags_table[i].name, d->name))
+			return opt_flags_table[i].flags;
+	return 0;
+}
 
 static void *field(struct opts *o, const struct opt_desc *d)
 {
@@ -229,6 +279,17 @@ static int set_opt_value(struct opts *o, const struct opt_desc *d, const char *v
 		}
 		return 0;
 	case OPT_STR:
+		if (opt_flags(d) & OPTF_UNSIGNED) {
+			const char *q;
+
+			/* a number's sign would wrap in strtoul/sscanf("%lu") */
+			for (q = val; *q; q++)
+				if ((*q == '-' || *q == '+') && (q == val || q[-1] == ':' || q[-1] == ',')) {
+					fprintf(stderr, "movestress: --%s: invalid value '%s': numbers cannot be negative or signed (expected %s)\n",
+						d->name, val, d->arg);
+					return -EINVAL;
+				}
+		}
 		if (strlen(val) >= d->size) {
 			fprintf(stderr, "movestress: --%s: value too long (at most %zu characters)\n",
 				d->name, d->size - 1);
@@ -295,7 +356,7 @@ static const struct {
 	int (*apply)(struct opts *o, const struct opt_desc *d);	/* 0 or -EINVAL, message printed */
 } opt_hooks[] = {
 	{ "scenario", jank_scenario_apply },
-	{ "replay", jank_replay_apply },
+	{ "replay", explore_replay_apply },
 	{ "frame-period", jank_frame_period_apply },
 	{ "gc-bursts", jank_bursts_apply },
 	{ NULL, NULL },
@@ -317,6 +378,9 @@ void opts_defaults(struct opts *o)
 	const struct opt_desc *d;
 
 	memset(o, 0, sizeof(*o));
+	for (d = opt_table; d->name; d++)
+		if ((size_t)(d - opt_table) >= sizeof(o->given))
+			abort();	/* struct opts' given[] is too small for the table */
 	for (d = opt_table; d->name; d++)
 		if (d->def && set_opt(o, d, d->def))
 			abort();	/* a bad default is a bug in the table */
@@ -402,26 +466,80 @@ int opts_set(struct opts *o, const char *name, const char *val)
 	return set_opt(o, d, val);
 }
 
-int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
+/* is option @d in the space-separated @allowed ("name" or "@category")? */
+static bool opt_allowed(const struct opt_desc *d, const char *allowed)
+{
+	const char *p = allowed, *e;
+	size_t n;
+
+	if (!allowed)
+		return true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		n = e - p;
+		if (n && *p == '@' && strlen(d->category) == n - 1 && !strncmp(p + 1, d->category, n - 1))
+			return true;
+		if (n && strlen(d->name) == n && !strncmp(p, d->name, n))
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+static void not_for_verb(const struct opt_desc *d, const char *verb, const char *allowed)
+{
+	const struct opt_desc *x;
+	bool first = true;
+
+	fprintf(stderr, "movestress: --%s: not an option of %s (it is one of the %s options)", d->name, verb,
+		d->category);
+	if (!strchr(allowed, '@')) {
+		fprintf(stderr, "; %s takes", verb);
+		for (x = opt_table; x->name; x++)
+			if (opt_allowed(x, allowed)) {
+				fprintf(stderr, "%s --%s", first ? "" : ",", x->name);
+				first = false;
+			}
+		if (first)
+			fprintf(stderr, " no options");
+	}
+	fputc('\n', stderr);
+}
+
+bool opts_given(const struct opts *o, const char *name)
+{
+	const struct opt_desc *d = find_opt(name, strlen(name));
+
+	return d && (size_t)(d - opt_table) < sizeof(o->given) && o->given[d - opt_table];
+}
+
+int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, const char *allowed,
+		   int *pos_out, int max_pos, int *npos)
 {
 	const struct opt_desc *d;
 	const char *arg, *eq, *val;
-	int i, ret;
+	int i, ret, n = 0;
 
-	*first_pos = argc;
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (strncmp(arg, "--", 2) || !arg[2]) {
 			if (!strcmp(arg, "--")) {
-				*first_pos = i + 1;
+				/* the rest are arguments */
+				for (i++; i < argc; i++, n++)
+					if (n < max_pos)
+						pos_out[n] = i;
 				break;
 			}
 			if (arg[0] == '-' && arg[1]) {
 				fprintf(stderr, "movestress: %s: unknown option (options are long: --name=value; see --help)\n", arg);
 				return -EINVAL;
 			}
-			if (*first_pos == argc)
-				*first_pos = i;
+			if (n < max_pos)
+				pos_out[n] = i;
+			n++;
 			continue;
 		}
 		arg += 2;
@@ -430,7 +548,12 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 		if (!d && !strncmp(arg, "no-", 3)) {
 			d = find_opt(arg + 3, strlen(arg + 3));
 			if (d && d->type == OPT_BOOL && !eq) {
+				if (!opt_allowed(d, allowed)) {
+					not_for_verb(d, verb, allowed);
+					return -EINVAL;
+				}
 				*(bool *)field(o, d) = false;
+				o->given[d - opt_table] = 1;
 				continue;
 			}
 			d = NULL;
@@ -447,6 +570,10 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 				s ? " (did you mean --" : "", s ? s : "", s ? "?)" : " (see movestress --help)");
 			return -EINVAL;
 		}
+		if (!opt_allowed(d, allowed)) {
+			not_for_verb(d, verb, allowed);
+			return -EINVAL;
+		}
 		if (eq) {
 			val = eq + 1;
 		} else if (d->type == OPT_BOOL) {
@@ -457,14 +584,69 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
 			fprintf(stderr, "movestress: --%s: missing value (%s)\n", d->name, d->arg);
 			return -EINVAL;
 		}
+		if (val && !*val && d->type == OPT_STR && !(opt_flags(d) & OPTF_EMPTY_OK)) {
+			fprintf(stderr, "movestress: --%s: empty value: expected %s\n", d->name, d->arg);
+			return -EINVAL;
+		}
 		ret = set_opt(o, d, val);
 		if (ret)
 			return ret;
+		o->given[d - opt_table] = 1;
 		if (!strcmp(d->name, "seed"))
 			o->seed_set = true;
 	}
+	if (npos)
+		*npos = n;
 	if (check_memory(o))
 		return -EINVAL;
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv, int *first_pos)
+{
+	int pos = argc, n, ret;
+
+	ret = opts_parse_cmd(o, argc, argv, argv[0], NULL, &pos, 1, &n);
+	*first_pos = n ? pos : argc;
+	return ret;
+}
+
+int opts_check_mode(const struct opts *o)
+{
+	const struct opt_desc *d;
+
+	if (!strcmp(o->mode, "jank"))
+		return 0;
+	for (d = opt_table; d->name; d++)
+		if (!strcmp(d->category, "jank") && o->given[d - opt_table] &&
+		    strcmp(d->name, "scenario")) {
+			fprintf(stderr, "movestress: --%s: a jank option: only with --mode=jank or --scenario=jank (mode is %s)\n",
+				d->name, o->mode);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int opts_check_writable(const char *opt, const char *path)
+{
+	struct stat st;
+	bool existed = !stat(path, &st);
+	int fd, err;
+
+	if (existed && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "movestress: --%s: %s is a directory: expected a FILE\n", opt, path);
+		return MS_EXIT_USAGE;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "movestress: --%s: cannot write %s: %s\n", opt, path, strerror(err));
+		return err == ENOENT || err == ENOTDIR || err == EISDIR || err == ENAMETOOLONG ?
+		       MS_EXIT_USAGE : MS_EXIT_ENV;
+	}
+	close(fd);
+	if (!existed)
+		unlink(path);
 	return 0;
 }
 
@@ -587,4 +769,12 @@ int jank_replay_apply(struct opts *o, const struct opt_desc *d)
 int jank_replay_load(struct opts *o, const char *path, char *err, size_t len)
 {
 	return jank_replay_read(o, path, opts_set, err, len);
+}
+
+/* --replay: an explore op log is explore's, anything else jank's replay file */
+int explore_replay_apply(struct opts *o, const struct opt_desc *d)
+{
+	if (o->replay[0] && xlog_is_log(o->replay))
+		return 0;
+	return jank_replay_apply(o, d);
 }

@@ -45,6 +45,33 @@ void opts_defaults(struct opts *o);
  */
 int opts_parse(struct opts *o, int argc, char **argv, int *first_pos);
 
+/*
+ * opts_parse() for a command: options outside @allowed (space-separated
+ * option names and "@category"s; NULL = every option) are refused with a
+ * one-line error naming @verb, and at most @max_pos positional arguments
+ * are stored in pos_out (their argv indices); *npos counts them all.
+ */
+int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, const char *allowed,
+		   int *pos_out, int max_pos, int *npos);
+
+/* was option @name given on the command line? */
+bool opts_given(const struct opts *o, const char *name);
+
+/*
+ * Options that need a mode: a jank option (category "jank") given on the
+ * command line needs --mode=jank.  0, or -EINVAL with the one-line error.
+ */
+int opts_check_mode(const struct opts *o);
+
+/*
+ * An output file option (--trace, --status-file): can FILE be written?
+ * Creates nothing that was not there.  0, or the exit code (2 for a path
+ * that cannot exist, 5 for a permission or I/O error) with the one-line
+ * error naming the option.
+ */
+int opts_check_writable(const char *opt, const char *path);
+
+
 /* set option @name from text as on the command line (presets, replay files) */
 int opts_set(struct opts *o, const char *name, const char *val);
 
@@ -60,6 +87,8 @@ int jank_scenario_apply(struct opts *o, const struct opt_desc *d);
 int jank_frame_period_apply(struct opts *o, const struct opt_desc *d);
 int jank_bursts_apply(struct opts *o, const struct opt_desc *d);
 int jank_replay_apply(struct opts *o, const struct opt_desc *d);
+/* --replay: an explore op log is explore's, anything else jank's replay file */
+int explore_replay_apply(struct opts *o, const struct opt_desc *d);
 
 /*
  * Load a replay file into @o (docs/replay.md).  0, or -EINVAL with a

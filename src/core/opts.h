@@ -18,6 +18,8 @@ enum ms_exit {
 	MS_EXIT_KERNEL_REPORT = 3,
 	MS_EXIT_HANG = 4,
 	MS_EXIT_ENV = 5,
+	MS_EXIT_KNOWN_BUG = 6,		/* only known kernel bugs found (known-bugs.c) */
+	MS_EXIT_INTERRUPTED = 7,	/* SIGINT/SIGTERM/SIGHUP, or stdout's reader went away */
 	MS_EXIT_SKIP = 77,
 };
 
@@ -65,6 +67,7 @@ struct opts {
 	char status_file[512];
 	bool tap;
 	char exit_codes[16];	/* movestress|kselftest|automake */
+	char known_bugs[8];	/* report|fail: a run with only known kernel bugs */
 	char format[16];	/* compare: text|markdown|json|csv */
 	char plot[512];		/* compare: SVG directory */
 	/* jank scenario (scenarios/jank*.c) */
@@ -83,12 +86,29 @@ struct opts {
 	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
+	/* options given on the command line, by opt_table index (opts_given()) */
+	unsigned char given[128];
+	/* explore (explore*.c) */
+	char mix[512];		/* --mix (explore --ops=) op weights NAME:W,... */
+	unsigned verifiers;
+	unsigned contend;
+	char record[512];
+	bool minimize;
+	uint64_t minimize_time_ns;
+	bool bench_bare;
+	char mthp[128];		/* explore: mTHP sizes enabled for the run */
 };
 
 /* is @val one of the comma-separated words of @list? */
 bool opt_list_has(const char *list, const char *val);
 /* --output-format has json+: results carry histogram bins */
 bool opts_with_bins(const struct opts *o);
+
+/* the verdict word of an exit code: "pass", "known-kernel-bug", "skip", ... */
+const char *exit_verdict(int code);
+
+/* translate a movestress exit code to the --exit-codes convention */
+int exit_code_map(const struct opts *o, int code);
 
 /* option values as on the command line: 0 or -EINVAL/-ERANGE */
 int parse_size(const char *s, uint64_t *out);	/* bytes, K/M/G/T suffix (1024-based) */

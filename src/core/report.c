@@ -4,8 +4,11 @@
 #include "core/report.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *errno_name(int err)
@@ -20,6 +23,8 @@ const char *errno_name(int err)
 	static __thread char buf[16];
 	size_t i;
 
+	if (!err)
+		return "none";
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].err == err)
 			return names[i].name;
@@ -125,13 +130,13 @@ void print_failures(FILE *f, const struct thread_stats *st)
 {
 	unsigned k;
 
-	if (!st->failures)
+	if (!st->failures && !st->moved_but_failed)
 		return;
-	fprintf(f, "    FAILURES: %llu unexpected error(s)", (unsigned long long)st->failures);
+	if (st->failures)
+		fprintf(f, "    FAILURES: %llu unexpected error(s)\n", (unsigned long long)st->failures);
 	if (st->moved_but_failed)
-		fprintf(f, ", %llu of them MOVEs that moved the page(s) but failed the ioctl (a kernel bug)",
+		fprintf(f, "    moved_but_failed: %llu MOVE(s) moved the page(s) but failed the ioctl (known kernel bug move-eexist; the ledger follows the page tables)\n",
 			(unsigned long long)st->moved_but_failed);
-	fputc('\n', f);
 	for (k = 0; k < st->nfail; k++)
 		fprintf(f, "      %s dst=0x%llx src=0x%llx len=%llu mode=0x%llx -> %s (ret %lld) at +%.3fs\n",
 			st->fail[k].op, (unsigned long long)st->fail[k].dst,
@@ -140,20 +145,111 @@ void print_failures(FILE *f, const struct thread_stats *st)
 			(long long)st->fail[k].ret, st->fail[k].t_ns / 1e9);
 }
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a FIFO" : S_ISLNK(m) ? "a symbolic link" :
+	       S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+int output_check(const char *path, char *err, size_t len)
+{
+	char tmp[PATH_MAX + 8];
+	struct stat st;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "--output: %s is %s: only a regular file (or a new one) is written, use another path",
+			 path, file_kind(st.st_mode));
+		return -EINVAL;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, len, "--output: path too long");
+		return -ENAMETOOLONG;
+	}
+	/* can we write there at all?  The way write_json_file() will */
+	if (!lstat(tmp, &st) && !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "--output: %s is %s: cannot use it as the temporary file", tmp,
+			 file_kind(st.st_mode));
+		return -EINVAL;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno != EEXIST) {
+		int e = errno;
+
+		snprintf(err, len, "--output: cannot write %s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	return 0;
+}
+
+/* write_json_file()'s writes; tests inject failures through it */
+static ssize_t (*json_write_fn)(int fd, const void *buf, size_t len) = write;
+
+void report_set_write_fn(ssize_t (*fn)(int fd, const void *buf, size_t len))
+{
+	json_write_fn = fn ? fn : write;
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	int fd = *(int *)data;
+	ssize_t n;
+
+	while (size) {
+		n = json_write_fn(fd, buf, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		buf += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Write @j to @path through @path.tmp and a rename, so a reader never sees
+ * half a result; only ever replaces a regular file (a device node, FIFO,
+ * symlink or directory at @path is refused), and removes the .tmp on any
+ * failure (ENOSPC included: the data is checked by fsync and close).
+ */
 int write_json_file(const char *path, json_t *j)
 {
-	char tmp[600];
+	char tmp[PATH_MAX + 8];
+	struct stat st;
+	int fd, err = 0;
 
 	if (!strcmp(path, "-"))
 		return json_dumpf(j, stdout, JSON_INDENT(2)) ? -EIO : (putchar('\n'), 0);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(j, tmp, JSON_INDENT(2)))
-		return -EIO;
-	if (rename(tmp, path)) {
-		int err = -errno;
-
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	if (!lstat(tmp, &st) && !S_ISREG(st.st_mode))
+		return -EINVAL;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (json_dump_callback(j, dump_cb, &fd, JSON_INDENT(2)) || dump_cb("\n", 1, &fd) || fsync(fd))
+		err = -(errno ? errno : EIO);
+	if (close(fd) && !err)
+		err = -errno;
+	/* the target may have changed since the check: still only a regular file */
+	if (!err && !lstat(path, &st) && !S_ISREG(st.st_mode))
+		err = -EINVAL;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
 		unlink(tmp);
-		return err;
-	}
-	return 0;
+	return err;
 }

@@ -3,6 +3,7 @@
 #define MOVESTRESS_REPORT_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 #include "core/run.h"
@@ -17,8 +18,15 @@ json_t *stats_to_json(const struct thread_stats *st, uint64_t elapsed_ns, bool w
 void print_hist(FILE *f, const char *what, const struct hist *h);
 void print_retries(FILE *f, const struct thread_stats *st);
 void print_failures(FILE *f, const struct thread_stats *st);
-/* write @j to @path (atomically via rename); 0/-errno */
+/*
+ * write @j to @path (atomically via @path.tmp and rename; "-": stdout);
+ * only a regular file is ever replaced; 0/-errno, the .tmp removed
+ */
 int write_json_file(const char *path, json_t *j);
+/* before the run: @path is a regular file or new, and writable; 0 or -errno with @err */
+int output_check(const char *path, char *err, size_t len);
+/* tests: replace the write(2) write_json_file() uses (NULL: write(2) again) */
+void report_set_write_fn(ssize_t (*fn)(int fd, const void *buf, size_t len));
 const char *errno_name(int err);
 
 #endif

@@ -127,6 +127,8 @@ struct run {
 	int hung;			/* watchdog fired */
 	json_t *hang_info;
 	long hang_page;			/* --inject=hang:PAGE, else -1 */
+	long eexist_page;		/* --inject=eexist:PAGE, else -1 (run_move) */
+	int eexist_fired;		/* the injected EEXIST happened (once) */
 	uint64_t checkpoint_violations;
 	pthread_barrier_t barrier;	/* contended mode phases */
 
@@ -142,6 +144,8 @@ struct run {
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
 	uint64_t side_failures;		/* side workloads' own check failures: fail the run */
 	uint64_t side_moved_pages;	/* pages the side workloads' own MOVEs reported moved */
+	uint64_t side_moved_but_failed;	/* side workloads' own MOVEs that moved yet failed (run_move) */
+	json_t *env;			/* the environment block (borrowed): the watchdog's hang result */
 	/*
 	 * Set by a mode that writes a trace (jank's setup): a trace buffer
 	 * for a thread that is not one of the workers (a reclaim backend's),
@@ -190,5 +194,7 @@ void set_thread_name(const char *kind, unsigned idx, char *out16);
 #define ERRBIT_EBUSY	(1u << 1)
 #define ERRBIT_EEXIST	(1u << 2)
 #define ERRBIT_ENOENT	(1u << 3)
+/* not an errno: other threads may move the same slots (contended, fault handlers) */
+#define MOVE_RACY	(1u << 8)
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/oracle.h"
 #include "core/run.h"
 #include "core/side.h"
+#include "kernel/known-bugs.h"
 
 struct verdict {
 	const char *name;
@@ -28,13 +29,19 @@ struct engine_run {
 	struct run run;
 	const struct side_ops *const *sides;	/* engine_hooks()->sides */
 	FILE *out;				/* the summary, NULL with --quiet */
-	char why[512];				/* a phase's reason for stopping the run */
+	char why[512];				/* what a helper said went wrong */
+	char reason[640];			/* why the run ended early (the result's "reason") */
+	bool done;				/* the result is complete: no early_result() */
 
-	/* signals: blocked from lay-out until cleanup, taken by the monitor */
+	/*
+	 * signals: SIGINT/SIGTERM/SIGHUP/SIGPIPE blocked from the start until
+	 * cleanup, taken by the monitor; a closed stdout pipe stops it too
+	 */
 	struct {
 		sigset_t set, old;
-		bool blocked;
+		bool out_pipe;
 		bool interrupted;
+		char intr[160];		/* what interrupted the run */
 	} sig;
 
 	/* lay-out: what cleanup must undo */
@@ -63,8 +70,11 @@ struct engine_run {
 	/* the end: oracle, merged stats, verdict, result */
 	struct {
 		struct oracle_result *ores;
-		char injected[96];
+		char injected[160];
 		struct thread_stats *tot, *htot;
+		struct known_bug_counts kb;
+		char kbsum[128];	/* "move-eexist x3", or "" */
+		bool genuine;		/* findings that are not known kernel bugs */
 	} verify;
 	struct verdict v;
 	json_t *result;
@@ -83,7 +93,7 @@ void assign_slots(struct run *r);
 void *idle_spinner(void *arg);
 int start_thread(pthread_t *t, void *(*fn)(void *), void *arg);
 void threads_assign(struct run *r, unsigned nmov, unsigned nh, unsigned nx);
-int threads_start(struct run *r);
+int threads_start(struct run *r);	/* 0 or -errno (pthread_create) */
 void threads_join(struct run *r, unsigned nmov);
 
 /* watchdog.c: no progress for --hang-timeout */
@@ -103,9 +113,12 @@ void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res
 			   struct verdict *v, FILE *out);
 
 /* result.c: the summary and the result JSON */
+json_t *result_head(const struct opts *o, uint64_t seed, json_t *env);
+json_t *early_result(const struct opts *o, uint64_t seed, json_t *env, int code, const char *reason);
 void print_header(const struct run *r, FILE *f);
+void print_verdict(struct engine_run *e);
 void print_summary(struct engine_run *e);
-json_t *result_new(struct engine_run *e, json_t *options);
+json_t *result_new(struct engine_run *e);
 json_t *mode_result_new(struct engine_run *e);
 
 #endif

@@ -4,7 +4,8 @@
  * function of its own below (the work of each is in layout.c, threads.c,
  * watchdog.c, verify.c, verdict.c and result.c); the mover loops are in
  * modes.c and scenarios/.  A phase returns 0 to go on or the run's exit
- * code; engine_cleanup() undoes whatever the phases did, on every path.
+ * code; engine_cleanup() undoes whatever the phases did, on every path,
+ * and hands back a result even for a run that ended early.
  */
 #include "config.h"
 #include "engine/engine.h"
@@ -17,47 +18,119 @@
 #include "kernel/env.h"
 #include "kernel/health.h"
 #include "kernel/klog.h"
+#include "kernel/known-bugs.h"
 #include "pressure/lru-gen.h"
 #include "pressure/sysstate.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * A run that ends before its result: say why (skipped: on stdout, errors
+ * on stderr) and keep the reason for the result file.
+ */
+static int __attribute__((format(printf, 3, 4)))
+stop_early(struct engine_run *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
+	va_end(ap);
+	if (code == MS_EXIT_SKIP)
+		printf("skipped: %s\n", e->reason);
+	else
+		fprintf(stderr, "movestress: %s\n", e->reason);
+	return code;
+}
+
+/* stdout is a pipe whose reader went away (`movestress run | head -1`) */
+static bool stdout_broken(bool is_pipe)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return is_pipe && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+static bool stdout_is_pipe(void)
+{
+	struct stat st;
+
+	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/*
+ * Block SIGINT/SIGTERM/SIGHUP/SIGPIPE in every thread from the start: the
+ * monitor takes them (a signal during setup is taken there, at once), and
+ * every change to the system is undone before cleanup restores the mask.
+ * A blocked SIGPIPE turns a write to a closed pipe into EPIPE; the
+ * monitor watches stdout for that too.
+ */
+static void phase_hold_signals(struct engine_run *e)
+{
+	e->sig.out_pipe = stdout_is_pipe();
+	sigemptyset(&e->sig.set);
+	sigaddset(&e->sig.set, SIGINT);
+	sigaddset(&e->sig.set, SIGTERM);
+	sigaddset(&e->sig.set, SIGHUP);
+	sigaddset(&e->sig.set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &e->sig.set, &e->sig.old);
+}
+
+/* the checks run_main() makes before it changes anything: 0 or the exit code, error printed */
+int run_validate(const struct opts *o)
+{
+	const struct engine_hooks *h = engine_hooks();
+	char why[512] = "";
+	unsigned i;
+	int ret;
+
+	if ((o->trace[0] || o->trace_marker) && strcmp(o->mode, "jank")) {
+		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
+			o->trace[0] ? "trace" : "trace-marker");
+		return MS_EXIT_USAGE;
+	}
+	if (h->check_mode && h->check_mode(o))
+		return MS_EXIT_USAGE;
+	if (inject_validate(o->inject, why, sizeof(why))) {
+		fprintf(stderr, "movestress: %s\n", why);
+		return MS_EXIT_USAGE;
+	}
+	for (i = 0; h->sides[i]; i++)
+		if (h->sides[i]->validate(o))
+			return MS_EXIT_USAGE;
+	/* output files: a bad path is the user's to fix, before anything runs */
+	if (h->check_outputs && (ret = h->check_outputs(o)))
+		return ret;
+	return 0;
+}
 
 /* options that only make sense together, checked before anything changes */
 static int phase_validate(struct engine_run *e)
 {
 	struct run *r = &e->run;
 	struct opts *o = r->o;
-	unsigned i;
+	int ret;
 
-	if (!engine_hooks()) {
-		fprintf(stderr, "movestress: engine: no engine_register() before run_main()\n");
-		return MS_EXIT_ENV;
-	}
 	e->sides = engine_hooks()->sides;
 	r->mode = engine_hooks()->mode_find(o->mode);
 	r->hang_page = -1;
+	r->eexist_page = -1;
 	r->seed = o->seed_set ? o->seed : (now_ns() ^ ((uint64_t)getpid() << 32));
 	o->seed = r->seed;
-	if ((o->trace[0] || o->trace_marker) && strcmp(r->mode->name, "jank")) {
-		fprintf(stderr, "movestress: --%s: only the jank mode writes frame traces (use --scenario=jank)\n",
-			o->trace[0] ? "trace" : "trace-marker");
-		return MS_EXIT_USAGE;
-	}
-	if (inject_validate(o->inject, e->why, sizeof(e->why))) {
-		fprintf(stderr, "movestress: %s\n", e->why);
-		return MS_EXIT_USAGE;
-	}
-	for (i = 0; e->sides[i]; i++)
-		if (e->sides[i]->validate(o))
-			return MS_EXIT_USAGE;
-	return 0;
+	ret = run_validate(o);
+	if (ret)
+		snprintf(e->reason, sizeof(e->reason), "invalid options (the line above says which)");
+	return ret;
 }
 
 /* Can this kernel do it at all?  A skip, not a failure. */
@@ -67,40 +140,21 @@ static int phase_open_uffd(struct engine_run *e)
 
 	r->uffd = uffd_open_api(UFFD_FEATURE_MOVE | r->mode->uffd_features, &r->uffd_info,
 				e->why, sizeof(e->why));
-	if (r->uffd < 0) {
-		printf("skipped: %s\n", e->why);
-		return MS_EXIT_SKIP;
-	}
-	if (r->mode->supported(e->why, sizeof(e->why))) {
-		printf("skipped: mode %s: %s\n", r->o->mode, e->why);
-		return MS_EXIT_SKIP;
-	}
+	if (r->uffd < 0)
+		return stop_early(e, MS_EXIT_SKIP, "%s", e->why);
+	if (r->mode->supported(e->why, sizeof(e->why)))
+		return stop_early(e, MS_EXIT_SKIP, "mode %s: %s", r->o->mode, e->why);
 	return 0;
 }
 
-/*
- * Block SIGINT/SIGTERM/SIGHUP in every thread from here on: the monitor
- * takes them, and every change to the system is undone before cleanup
- * restores the mask.  Then --lru-gen, before anything is measured.
- */
+/* --lru-gen: before anything is measured; undone by cleanup at the latest */
 static int phase_hold_host(struct engine_run *e)
 {
-	int ret;
+	int ret = lru_gen_apply(e->run.o->lru_gen, e->why, sizeof(e->why));
 
-	sigemptyset(&e->sig.set);
-	sigaddset(&e->sig.set, SIGINT);
-	sigaddset(&e->sig.set, SIGTERM);
-	sigaddset(&e->sig.set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &e->sig.set, &e->sig.old);
-	e->sig.blocked = true;
-	ret = lru_gen_apply(e->run.o->lru_gen, e->why, sizeof(e->why));
-	if (ret) {
-		if (ret == -EOPNOTSUPP)
-			printf("skipped: %s\n", e->why);
-		else
-			fprintf(stderr, "movestress: %s\n", e->why);
-		return ret == -EOPNOTSUPP ? MS_EXIT_SKIP : ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
-	}
+	if (ret)
+		return stop_early(e, ret == -EOPNOTSUPP ? MS_EXIT_SKIP :
+				  ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV, "%s", e->why);
 	return 0;
 }
 
@@ -123,17 +177,13 @@ static int phase_lay_out(struct engine_run *e)
 	e->verify.tot = calloc(1, sizeof(*e->verify.tot));
 	e->verify.htot = calloc(1, sizeof(*e->verify.htot));
 	e->verify.ores = calloc(1, sizeof(*e->verify.ores));
-	if (!r->workers || !e->verify.tot || !e->verify.htot || !e->verify.ores) {
-		fprintf(stderr, "movestress: out of memory\n");
-		return MS_EXIT_ENV;
-	}
+	if (!r->workers || !e->verify.tot || !e->verify.htot || !e->verify.ores)
+		return stop_early(e, MS_EXIT_ENV, "out of memory");
 
 	e->setup.mapped = true;
 	ret = layout(r, e->why, sizeof(e->why));
-	if (ret) {
-		fprintf(stderr, "movestress: %s\n", e->why);
-		return ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
-	}
+	if (ret)
+		return stop_early(e, ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV, "%s", e->why);
 	if (e->out)
 		print_header(r, e->out);
 
@@ -142,6 +192,7 @@ static int phase_lay_out(struct engine_run *e)
 	snprintf(e->health.marker, sizeof(e->health.marker), "run %d.%" PRIx64 " start", getpid(), r->seed);
 	klog_mark(e->health.marker);
 	e->snap.env = env_collect(&r->uffd_info);
+	r->env = e->snap.env;
 	e->snap.vm0 = kv_read("/proc/vmstat");
 	e->snap.sys0 = dir_read(UFFD_MOVE_SYSFS);
 	return 0;
@@ -159,14 +210,11 @@ static int phase_populate(struct engine_run *e)
 		const struct side_ops *side = e->sides[e->setup.nsides];
 
 		ret = side->setup(r, e->why, sizeof(e->why));
-		if (ret == -EOPNOTSUPP) {	/* this kernel/host lacks it: a skip */
-			printf("skipped: %s\n", e->why);
-			return MS_EXIT_SKIP;
-		}
-		if (ret) {
-			fprintf(stderr, "movestress: %s setup: %s\n", side->name, e->why);
-			return ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV;
-		}
+		if (ret == -EOPNOTSUPP)	/* this kernel/host lacks it: a skip */
+			return stop_early(e, MS_EXIT_SKIP, "%s", e->why);
+		if (ret)
+			return stop_early(e, ret == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_ENV,
+					  "%s setup: %s", side->name, e->why);
 	}
 
 	huge0 = anon_huge_kb();
@@ -175,42 +223,52 @@ static int phase_populate(struct engine_run *e)
 		long huge = anon_huge_kb() - huge0;
 
 		json_object_set_new(e->snap.env, "thp_populated_kb", json_integer(huge));
-		if (huge <= 0) {
-			printf("skipped: mode thp: no transparent huge page could be allocated "
-			       "(AnonHugePages did not grow after populating with MADV_HUGEPAGE)\n");
-			return MS_EXIT_SKIP;
-		}
+		if (huge <= 0)
+			return stop_early(e, MS_EXIT_SKIP,
+					  "mode thp: no transparent huge page could be allocated "
+					  "(AnonHugePages did not grow after populating with MADV_HUGEPAGE)");
 	}
 	r->pfn_checkable = o->pfn_check && r->mode->pfn_check_ok && !strcmp(o->reclaim, "none");
+	if (o->pfn_check && !r->pfn_checkable) {
+		char pwhy[160];
+
+		snprintf(pwhy, sizeof(pwhy), "%s", !r->mode->pfn_check_ok ?
+			 "this mode's pages change frames (huge pages split and collapsed, or swapped)" :
+			 "--reclaim swaps pages out and back in (new frames)");
+		json_object_set_new(e->snap.env, "pfn_check_skipped", json_string(pwhy));
+		if (e->out)
+			fprintf(e->out, "  oracle: --pfn-check skipped: %s\n", pwhy);
+	}
 	if (r->pfn_checkable && record_pfns(r))
 		r->pfn_checkable = false;
 	return 0;
 }
 
 /* --inject=KIND:PAGE and --inject=hang:PAGE need a populated page */
-static int check_inject_page(struct run *r)
+static int check_inject_page(struct engine_run *e)
 {
+	struct run *r = &e->run;
 	struct opts *o = r->o;
 
 	if (o->inject[0] && strncmp(o->inject, "hang:", 5)) {
 		const char *c = strchr(o->inject, ':');
 		unsigned long page = c ? strtoul(c + 1, NULL, 10) : ULONG_MAX;
 
-		if (page >= r->npages || r->where[page] == REGION_NONE) {
-			fprintf(stderr, "movestress: --inject: page %lu is %s: allowed pages are populated ones below %zu\n",
-				page, page >= r->npages ? "out of range" : "a hole", r->npages);
-			return MS_EXIT_USAGE;
-		}
+		if (page >= r->npages || r->where[page] == REGION_NONE)
+			return stop_early(e, MS_EXIT_USAGE,
+					  "--inject: page %lu is %s: allowed pages are populated ones below %zu",
+					  page, page >= r->npages ? "out of range" : "a hole", r->npages);
 	}
 	if (!strncmp(o->inject, "hang:", 5)) {
 		r->hang_page = atol(o->inject + 5);
 		if (r->hang_page >= (long)r->npages || r->where[r->hang_page] != REGION_SRC ||
-		    r->mode->handler) {
-			fprintf(stderr, "movestress: --inject=hang: page must be a populated page (< %zu) and the mode must have no fault handler\n",
-				r->npages);
-			return MS_EXIT_USAGE;
-		}
+		    r->mode->handler)
+			return stop_early(e, MS_EXIT_USAGE,
+					  "--inject=hang: page must be a populated page (< %zu) and the mode must have no fault handler",
+					  r->npages);
 	}
+	if (!strncmp(o->inject, "eexist:", 7))
+		r->eexist_page = atol(o->inject + 7);
 	return 0;
 }
 
@@ -221,18 +279,15 @@ static int phase_register(struct engine_run *e)
 	int ret;
 
 	ret = register_all(r, true, e->why, sizeof(e->why));
-	if (ret) {
-		printf("skipped: %s\n", e->why);
-		return ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
-	}
+	if (ret)
+		return stop_early(e, ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV, "%s", e->why);
 	if (r->mode->setup) {
 		ret = r->mode->setup(r, e->why, sizeof(e->why));
-		if (ret) {
-			printf("skipped: mode %s: %s\n", r->o->mode, e->why);
-			return ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
-		}
+		if (ret)
+			return stop_early(e, ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV,
+					  "mode %s: %s", r->o->mode, e->why);
 	}
-	return check_inject_page(r);
+	return check_inject_page(e);
 }
 
 /* the workers, the watchdog, then the side workloads */
@@ -240,6 +295,7 @@ static int phase_start_threads(struct engine_run *e)
 {
 	struct run *r = &e->run;
 	unsigned i;
+	int ret;
 
 	assign_slots(r);
 	if (r->mode->shared_slots)
@@ -247,8 +303,9 @@ static int phase_start_threads(struct engine_run *e)
 	r->t0_ns = now_ns();
 	r->running = e->threads.nmov;
 	threads_assign(r, e->threads.nmov, e->threads.nh, e->threads.nx);
-	if (threads_start(r))
-		return MS_EXIT_ENV;
+	ret = threads_start(r);
+	if (ret)
+		return stop_early(e, MS_EXIT_ENV, "pthread_create: %s", strerror(-ret));
 	if (!start_thread(&e->threads.wd, watchdog_main, r))
 		e->threads.wd_started = true;
 	for (i = 0; e->sides[i]; i++)
@@ -256,7 +313,30 @@ static int phase_start_threads(struct engine_run *e)
 	return 0;
 }
 
-/* until --runtime, --ops, every parking worker done, or a signal; checkpoints */
+/* a signal, or stdout's reader gone: the run stops as if its time were up */
+static bool interrupted(struct engine_run *e)
+{
+	struct timespec ts = { 0, 20 * 1000000L };
+	double t = (now_ns() - e->run.t0_ns) / 1e9;
+	siginfo_t si;
+
+	if (sigtimedwait(&e->sig.set, &si, &ts) > 0) {
+		snprintf(e->sig.intr, sizeof(e->sig.intr), "SIG%s (%s) after %.3fs",
+			 sigabbrev_np(si.si_signo) ?: "?", strsignal(si.si_signo), t);
+		fprintf(stderr, "movestress: %s: stopping, restoring the system and checking\n",
+			strsignal(si.si_signo));
+		return true;
+	}
+	if (stdout_broken(e->sig.out_pipe)) {
+		/* `run | head -1`: nobody reads us any more; stop as for SIGINT */
+		snprintf(e->sig.intr, sizeof(e->sig.intr), "EPIPE: stdout's reader went away after %.3fs", t);
+		fprintf(stderr, "movestress: stdout closed (EPIPE): stopping, restoring the system and checking\n");
+		return true;
+	}
+	return false;
+}
+
+/* until --runtime, --ops, every parking worker done, or an interruption; checkpoints */
 static void phase_monitor(struct engine_run *e)
 {
 	struct run *r = &e->run;
@@ -266,13 +346,8 @@ static void phase_monitor(struct engine_run *e)
 	unsigned running;
 
 	for (;;) {
-		struct timespec ts = { 0, 20 * 1000000L };
-		siginfo_t si;
-
-		if (sigtimedwait(&e->sig.set, &si, &ts) > 0) {
+		if (interrupted(e)) {
 			e->sig.interrupted = true;
-			fprintf(stderr, "movestress: %s: stopping, restoring the system and checking\n",
-				strsignal(si.si_signo));
 			break;
 		}
 		t = now_ns();
@@ -302,11 +377,16 @@ static void phase_stop(struct engine_run *e)
 		e->sides[i]->stop(&e->run);
 }
 
-/* the oracle; the watchdog leaves; per-thread stats merged into the first verdict */
+/*
+ * The oracle; the watchdog leaves; per-thread stats merged; the first
+ * verdict: genuine findings, known kernel bugs, an interruption.
+ */
 static void phase_verify(struct engine_run *e)
 {
 	struct run *r = &e->run;
-	const struct thread_stats *tot = e->verify.tot, *htot = e->verify.htot;
+	struct known_bug_counts *kb = &e->verify.kb;
+	uint64_t fails = r->side_failures;
+	unsigned i;
 
 	verify_run(e);
 	__atomic_store_n(&r->finished, 1, __ATOMIC_RELEASE);
@@ -315,11 +395,17 @@ static void phase_verify(struct engine_run *e)
 
 	stats_merge(e->verify.tot, r->workers, e->threads.nmov);
 	stats_merge(e->verify.htot, r->workers + e->threads.nmov, e->threads.nh);
-	if (tot->failures || htot->failures || e->verify.ores->violations || e->verify.ores->error[0] ||
-	    r->checkpoint_violations || r->side_failures) {
-		e->v.name = "failure";
-		e->v.code = MS_EXIT_FAILURE;
+	/* every thread: movers, handlers and a mode's own (jank ui, swapin) */
+	for (i = 0; i < r->nworkers; i++) {
+		fails += r->workers[i].st.failures;
+		kb->n[KNOWN_BUG_MOVE_EEXIST] += r->workers[i].st.moved_but_failed;
 	}
+	kb->n[KNOWN_BUG_MOVE_EEXIST] += r->side_moved_but_failed;
+	known_bugs_summary(kb, e->verify.kbsum, sizeof(e->verify.kbsum));
+	e->verify.genuine = fails || e->verify.ores->violations || e->verify.ores->error[0] ||
+			    r->checkpoint_violations;
+	e->v.code = run_verdict(e->verify.genuine, known_bugs_total(kb),
+				!strcmp(r->o->known_bugs, "fail"), e->sig.interrupted, &e->v.name);
 }
 
 /* summary and result: the engine's, the mode's, each side's; MOVE accounting */
@@ -331,7 +417,7 @@ static void phase_report(struct engine_run *e)
 
 	if (e->out)
 		print_summary(e);
-	e->result = result_new(e, engine_hooks()->opts_to_json(r->o));
+	e->result = result_new(e);
 	mode_res = mode_result_new(e);
 	if (r->mode->report)
 		r->mode->report(r, mode_res, e->out);
@@ -352,21 +438,27 @@ static void phase_health(struct engine_run *e)
 /* the verdict into the result and the summary; the result to the caller */
 static int phase_verdict(struct engine_run *e, json_t **result_out)
 {
-	if (e->sig.interrupted)
+	if (e->sig.interrupted) {
 		json_object_set_new(e->result, "interrupted", json_true());
+		json_object_set_new(e->result, "interruption", json_pack("{s:s, s:s}", "reason", e->sig.intr,
+				    "what", "the run stopped early; the system was restored and the oracle checked what ran"));
+	}
+	if (e->verify.kbsum[0])
+		json_object_set_new(e->result, "known_bugs", known_bugs_to_json(&e->verify.kb));
 	json_object_set_new(e->result, "verdict", json_string(e->v.name));
 	json_object_set_new(e->result, "exit_code", json_integer(e->v.code));
 	if (result_out) {
 		*result_out = e->result;
 		e->result = NULL;
 	}
+	e->done = true;
 	if (e->out)
-		fprintf(e->out, "verdict: %s (exit %d)\n", e->v.name, e->v.code);
+		print_verdict(e);
 	return e->v.code;
 }
 
 /* undo what the phases did, in reverse, whichever phase stopped the run */
-static void engine_cleanup(struct engine_run *e)
+static void engine_cleanup(struct engine_run *e, int ret, json_t **result_out)
 {
 	struct run *r = &e->run;
 	unsigned i;
@@ -380,6 +472,12 @@ static void engine_cleanup(struct engine_run *e)
 			unmap_region(&r->reg[i]);
 		if (r->mode->shared_slots && r->t0_ns)
 			pthread_barrier_destroy(&r->barrier);
+	}
+	if (!e->done && result_out) {
+		json_t *env = e->snap.env ? json_incref(e->snap.env) : env_collect(&r->uffd_info);
+
+		*result_out = early_result(r->o, r->seed, env, ret, e->reason[0] ? e->reason : e->why);
+		json_decref(env);
 	}
 	json_decref(e->result);
 	json_decref(e->snap.env);
@@ -396,18 +494,21 @@ static void engine_cleanup(struct engine_run *e)
 	free(e->verify.ores);
 	if (r->uffd >= 0)
 		close(r->uffd);
-	if (e->sig.blocked) {
-		/* --lru-gen, and whatever a setup that failed half-way left (teardowns did the rest) */
-		sysstate_restore_all();
-		pthread_sigmask(SIG_SETMASK, &e->sig.old, NULL);
-	}
+	/* --lru-gen, and whatever a setup that failed half-way left (teardowns did the rest) */
+	sysstate_restore_all();
+	pthread_sigmask(SIG_SETMASK, &e->sig.old, NULL);
 }
 
 int run_main(struct opts *o, json_t **result_out)
 {
-	struct engine_run *e = calloc(1, sizeof(*e));
+	struct engine_run *e;
 	int ret;
 
+	if (!engine_hooks()) {
+		fprintf(stderr, "movestress: engine: no engine_register() before run_main()\n");
+		return MS_EXIT_ENV;
+	}
+	e = calloc(1, sizeof(*e));
 	if (!e) {
 		fprintf(stderr, "movestress: out of memory\n");
 		return MS_EXIT_ENV;
@@ -417,22 +518,19 @@ int run_main(struct opts *o, json_t **result_out)
 	e->out = o->quiet ? NULL : stdout;
 	e->v = (struct verdict){ "pass", MS_EXIT_PASS };
 
-	ret = phase_validate(e);
-	if (ret)
+	phase_hold_signals(e);
+	if ((ret = phase_validate(e)) || (ret = phase_open_uffd(e)) || (ret = phase_hold_host(e)) ||
+	    (ret = phase_lay_out(e)) || (ret = phase_populate(e)) || (ret = phase_register(e)) ||
+	    (ret = phase_start_threads(e)))
 		goto out;
-	if ((ret = phase_open_uffd(e)) || (ret = phase_hold_host(e)) ||
-	    (ret = phase_lay_out(e)) || (ret = phase_populate(e)) ||
-	    (ret = phase_register(e)) || (ret = phase_start_threads(e)))
-		goto out_cleanup;
 	phase_monitor(e);
 	phase_stop(e);
 	phase_verify(e);
 	phase_report(e);
 	phase_health(e);
 	ret = phase_verdict(e, result_out);
-out_cleanup:
-	engine_cleanup(e);
 out:
+	engine_cleanup(e, ret, result_out);
 	free(e);
 	return ret;
 }

@@ -16,6 +16,9 @@
 
 #include "engine/hooks.h"
 
+/* the checks run_main() makes before it changes anything: 0 or the exit code, error printed */
+int run_validate(const struct opts *o);
+
 /* Run once; the result JSON (if @result_out) is the caller's to write and free. */
 int run_main(struct opts *o, json_t **result_out);
 

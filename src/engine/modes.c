@@ -13,8 +13,11 @@
 #include "core/run.h"
 #include "engine/move.h"
 #include "core/stamp.h"
+#include "core/oracle.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,8 +138,15 @@ void *bare_mover(void *arg)
 				.dst = addr_of(r, dir ^ 1, s), .src = addr_of(r, dir, s),
 				.len = MS_PAGE_SIZE,
 			};
+			int err = ioctl(fd, UFFDIO_MOVE, &m) ? errno : 0;
 
-			if (ioctl(fd, UFFDIO_MOVE, &m))
+			if (!err && r->eexist_page >= 0 && inject_eexist(r, m.src, MS_PAGE_SIZE, 0)) {
+				err = EEXIST;	/* --inject=eexist: moved, reported failed */
+				m.move = 0;
+			}
+			/* recorded with its arguments; moved after all: the known bug */
+			if (err && run_move_failed(r, &w->st, m.dst, m.src, m.len, 0, r->mode->allowed_errs,
+						   m.move > 0 ? m.move : 0, &err, now_ns()) != MS_PAGE_SIZE)
 				break;
 			ops++;
 			if (!(ops & 1023)) {
@@ -152,10 +162,8 @@ void *bare_mover(void *arg)
 				}
 			}
 		}
-		if (s < w->hi && !run_stopped(r)) {
-			w->st.failures++;
-			break;
-		}
+		if (s < w->hi && !run_stopped(r))
+			break;	/* a failure, counted and recorded by run_move_failed() */
 		if (s == w->hi) {
 			dir ^= 1;
 			s = w->lo;
@@ -186,6 +194,51 @@ void *pingpong_mover(void *arg)
 }
 
 /*
+ * contended, at the barrier after a phase that moved pages out of @from:
+ * a page still in @from by the ledger that the page tables show in the
+ * other region was moved by a MOVE that no mover saw succeed.  Losers of
+ * the race fail with EEXIST/ENOENT too, so the failing ioctl cannot be
+ * told from them at that moment; after the phase it can: nobody reported
+ * the page.  That is the known bug move-eexist (a genuine loss, a page in
+ * neither region or in both, is left to the oracle).  Recorded with the
+ * page's slot addresses; the ledger follows the page tables.
+ */
+static void contended_reconcile(struct worker *w, unsigned from)
+{
+	struct run *r = w->run;
+	const struct region *rf = &r->reg[from], *rt = &r->reg[from ^ 1];
+	size_t vp = rf->vma_pages, i, s;
+	uint64_t *pf = calloc(vp, sizeof(*pf)), *pt = calloc(vp, sizeof(*pt)), t0 = now_ns();
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	unsigned v;
+
+	for (v = 0; fd >= 0 && pf && pt && v < rf->nvmas; v++) {
+		if (pagemap_read(fd, region_addr(rf, v * vp), vp, pf) ||
+		    pagemap_read(fd, region_addr(rt, v * vp), vp, pt))
+			break;
+		for (i = 0; i < vp; i++) {
+			s = v * vp + i;
+			if (r->where[s] != from || (pf[i] & (PM_PRESENT | PM_SWAPPED)) ||
+			    !(pt[i] & (PM_PRESENT | PM_SWAPPED)))
+				continue;
+			ledger_set(r, s, from ^ 1);
+			w->st.moved_but_failed++;
+			__atomic_store_n(&w->st.pages, w->st.pages + 1, __ATOMIC_RELAXED);
+			w->st.fail[w->st.nfail < MS_MAX_FAILS ? w->st.nfail++ : MS_MAX_FAILS - 1] =
+				(struct op_failure){
+					.op = MOVED_UNREPORTED, .dst = addr_of(r, from ^ 1, s),
+					.src = addr_of(r, from, s), .len = MS_PAGE_SIZE,
+					.t_ns = t0 - r->t0_ns,
+				};
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(pf);
+	free(pt);
+}
+
+/*
  * contended: every mover walks every page, from a different start, and
  * they race; the winner updates the ledger.  Phases (src->dst, then
  * dst->src) are separated by a barrier so no page changes direction
@@ -207,6 +260,8 @@ void *contended_mover(void *arg)
 			uint64_t ops = 0;
 			unsigned i;
 
+			if (phase)
+				contended_reconcile(w, phase & 1 ? REGION_SRC : REGION_DST);
 			for (i = 0; i < r->nmovers; i++)
 				ops += r->workers[i].st.ops;
 			__atomic_store_n(&r->phase_exit, run_stopped(r) || (r->o->ops && ops >= r->o->ops),
@@ -236,7 +291,8 @@ void *contended_mover(void *arg)
 				end = (c / chunks_per_vma + 1) * vp;
 			while (s < end) {
 				moved = run_move(r, &w->st, addr_of(r, to, s), addr_of(r, from, s),
-						 (end - s) * MS_PAGE_SIZE, 0, r->mode->allowed_errs, &err);
+						 (end - s) * MS_PAGE_SIZE, 0, r->mode->allowed_errs | MOVE_RACY,
+						 &err);
 				for (size_t i = 0; i < (size_t)moved / MS_PAGE_SIZE; i++)
 					ledger_set(r, s + i, to);
 				s += (size_t)moved / MS_PAGE_SIZE + (err ? 1 : 0);
@@ -361,7 +417,7 @@ void *fault_handler(void *arg)
 			}
 			do {
 				run_move(r, &w->st, a, addr_of(r, REGION_SRC, s), MS_PAGE_SIZE, mode,
-					 r->mode->allowed_errs, &err);
+					 r->mode->allowed_errs | MOVE_RACY, &err);
 			} while ((err == EAGAIN || err == EBUSY) && !run_stopped(r));
 			/* EEXIST/ENOENT: resolved by another handler; it still needs a wake */
 			if (err || batch > 1) {

@@ -8,12 +8,44 @@
 #include "engine/modes.h"
 #include "core/kv.h"
 #include "core/report.h"
+#include "engine/hooks.h"
+#include "kernel/known-bugs.h"
 #include "kernel/env.h"
 #include "pressure/lru-gen.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
+
+/* the header every result has: who wrote it, with which options, where */
+json_t *result_head(const struct opts *o, uint64_t seed, json_t *env)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "schema_version", json_integer(MS_SCHEMA_VERSION));
+	json_object_set_new(j, "tool", json_pack("{s:s, s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
+	json_object_set_new(j, "timestamp", json_integer((json_int_t)time(NULL)));
+	json_object_set_new(j, "label", json_string(o->label[0] ? o->label : o->mode));
+	json_object_set_new(j, "seed", json_integer((json_int_t)seed));
+	if (env)
+		json_object_set(j, "environment", env);
+	json_object_set_new(j, "options", engine_hooks()->opts_to_json(o));
+	return j;
+}
+
+/* the result of a run that ended before it measured anything */
+json_t *early_result(const struct opts *o, uint64_t seed, json_t *env, int code,
+			    const char *reason)
+{
+	json_t *j = result_head(o, seed, env);
+
+	json_object_set_new(j, "verdict", json_string(exit_verdict(code)));
+	json_object_set_new(j, "exit_code", json_integer(code));
+	json_object_set_new(j, "reason", json_string(reason));
+	if (code == MS_EXIT_SKIP)
+		json_object_set_new(j, "skipped", json_string(reason));
+	return j;
+}
 
 void print_header(const struct run *r, FILE *f)
 {
@@ -68,21 +100,12 @@ void print_summary(struct engine_run *e)
 }
 
 /* the top of the result: tool, seed, environment, options, kernel counters */
-json_t *result_new(struct engine_run *e, json_t *options)
+json_t *result_new(struct engine_run *e)
 {
 	struct run *r = &e->run;
-	struct opts *o = r->o;
-	json_t *result = json_object();
+	json_t *result = result_head(r->o, r->seed, e->snap.env);
 	char policy[64];
 
-	json_object_set_new(result, "schema_version", json_integer(MS_SCHEMA_VERSION));
-	json_object_set_new(result, "tool", json_pack("{s:s, s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
-	json_object_set_new(result, "timestamp", json_integer((json_int_t)time(NULL)));
-	json_object_set_new(result, "label", json_string(o->label[0] ? o->label : o->mode));
-	json_object_set_new(result, "seed", json_integer((json_int_t)r->seed));
-	json_object_set_new(result, "environment", e->snap.env);
-	e->snap.env = NULL;
-	json_object_set_new(result, "options", options);
 	env_rmap_policy(policy, sizeof(policy));
 	json_object_set_new(result, "kernel", json_pack("{s:s, s:o, s:o, s:o}",
 		"rmap_policy", policy,
@@ -125,4 +148,28 @@ json_t *mode_result_new(struct engine_run *e)
 	if (e->verify.injected[0])
 		json_object_set_new(mode_res, "injected", json_string(e->verify.injected));
 	return mode_res;
+}
+
+/* the known kernel bugs met, then the verdict line */
+void print_verdict(struct engine_run *e)
+{
+	unsigned i;
+
+	for (i = 0; i < KNOWN_BUGS_MAX; i++)
+		if (e->verify.kb.n[i])
+			fprintf(e->out, "  known kernel bug %s: %s (x%llu; %s)\n", known_bugs[i].id,
+				known_bugs[i].title, (unsigned long long)e->verify.kb.n[i], known_bugs[i].doc);
+	if (e->v.code == MS_EXIT_KNOWN_BUG)
+		fprintf(e->out, "verdict: known kernel bug %s", e->verify.kbsum);
+	else if (e->verify.kbsum[0] && !e->verify.genuine && e->v.code == MS_EXIT_FAILURE)
+		fprintf(e->out, "verdict: failure: known kernel bug %s (--known-bugs=fail)", e->verify.kbsum);
+	else
+		fprintf(e->out, "verdict: %s", e->v.name);
+	if (e->v.code == MS_EXIT_INTERRUPTED)
+		fprintf(e->out, ": %s", e->sig.intr);
+	fprintf(e->out, " (exit %d", e->v.code);
+	if (e->verify.kbsum[0] &&
+	    (e->verify.genuine || (e->v.code != MS_EXIT_KNOWN_BUG && e->v.code != MS_EXIT_FAILURE)))
+		fprintf(e->out, "; also known kernel bug %s", e->verify.kbsum);
+	fprintf(e->out, ")\n");
 }

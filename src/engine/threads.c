@@ -8,8 +8,6 @@
 #include "engine/modes.h"
 
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -109,7 +107,6 @@ int threads_start(struct run *r)
 	for (i = r->nworkers; i-- > 0;) {
 		ret = start_thread(&r->workers[i].thread, worker_main, &r->workers[i]);
 		if (ret) {
-			fprintf(stderr, "movestress: pthread_create: %s\n", strerror(-ret));
 			__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&r->stop_handlers, 1, __ATOMIC_RELEASE);
 			while (++i < r->nworkers)

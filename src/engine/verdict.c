@@ -140,7 +140,8 @@ void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res
 		fprintf(out, "  move accounting: kernel uffd_move_pages +%llu, our ioctls were told %llu: %s\n",
 			(unsigned long long)kern, (unsigned long long)user,
 			kern == user ? "match" : "MISMATCH (another MOVE user on this machine also explains it)");
-	if (kern != user && v->code == MS_EXIT_PASS) {
+	if (kern != user && (v->code == MS_EXIT_PASS || v->code == MS_EXIT_KNOWN_BUG ||
+			     v->code == MS_EXIT_INTERRUPTED)) {
 		v->name = "failure";
 		v->code = MS_EXIT_FAILURE;
 	}

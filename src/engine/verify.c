@@ -62,7 +62,7 @@ static int inject(struct run *r, char *what, size_t len)
 
 	if (sscanf(r->o->inject, "%15[a-z]:%lu", kind, &page) != 2)
 		return -EINVAL;
-	if (!strcmp(kind, "hang"))
+	if (!strcmp(kind, "hang") || !strcmp(kind, "eexist"))
 		return 0;
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
@@ -90,7 +90,7 @@ static int inject(struct run *r, char *what, size_t len)
 
 int inject_validate(const char *spec, char *err, size_t len)
 {
-	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", "hang", NULL };
+	static const char *const kinds[] = { "corrupt", "zero", "dup", "lose", "hang", "eexist", NULL };
 	char kind[16];
 	unsigned long page;
 	char tail;
@@ -99,18 +99,17 @@ int inject_validate(const char *spec, char *err, size_t len)
 	if (!spec[0])
 		return 0;
 	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) != 2) {
-		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose|hang", spec);
+		snprintf(err, len, "--inject: invalid value '%s': expected KIND:PAGE with KIND corrupt|zero|dup|lose|hang|eexist", spec);
 		return -EINVAL;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], kind); k++)
 		;
 	if (!kinds[k]) {
-		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose|hang", kind);
+		snprintf(err, len, "--inject: unknown kind '%s': allowed values are corrupt|zero|dup|lose|hang|eexist", kind);
 		return -EINVAL;
 	}
 	return 0;
 }
-
 
 /*
  * The oracle, on a quiet address space.  Unregistering lets khugepaged
@@ -134,7 +133,11 @@ void verify_run(struct engine_run *e)
 			madvise(region_addr(&r->reg[i], (size_t)v * r->reg[i].vma_pages),
 				r->reg[i].vma_pages * MS_PAGE_SIZE, MADV_NOHUGEPAGE);
 	register_all(r, false, e->why, sizeof(e->why));
-	if (o->inject[0] && inject(r, e->verify.injected, sizeof(e->verify.injected))) {
+	if (r->eexist_page >= 0)
+		snprintf(e->verify.injected, sizeof(e->verify.injected), "eexist page %ld: %s", r->eexist_page,
+			 r->eexist_fired ? "one MOVE of it reported EEXIST after moving it" :
+			 "no MOVE of it could be made to fail (not moved, or only by racing threads)");
+	else if (o->inject[0] && inject(r, e->verify.injected, sizeof(e->verify.injected))) {
 		fprintf(stderr, "movestress: --inject: page out of range or a hole: %s\n", o->inject);
 		snprintf(e->verify.injected, sizeof(e->verify.injected), "invalid");
 	}

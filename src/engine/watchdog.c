@@ -74,6 +74,39 @@ static uint64_t total_progress(const struct run *r)
 	return sum;
 }
 
+/*
+ * The watchdog's result when threads stay stuck in the kernel: the run
+ * cannot finish, so this is written from here, with what the threads had
+ * done when they stopped making progress (read like the status line does).
+ */
+static json_t *hang_result(struct run *r, double stalled_s)
+{
+	json_t *j = result_head(r->o, r->seed, r->env), *threads = json_array();
+	char why[160];
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++) {
+		const struct thread_stats *st = &r->workers[i].st;
+		/* the name is written before the tid is published (worker_main) */
+		pid_t tid = __atomic_load_n(&st->tid, __ATOMIC_ACQUIRE);
+
+		json_array_append_new(threads, json_pack("{s:s, s:i, s:I, s:I}", "name", tid ? st->name : "",
+			"tid", tid, "ops", (json_int_t)__atomic_load_n(&st->ops, __ATOMIC_RELAXED),
+			"pages", (json_int_t)__atomic_load_n(&st->pages, __ATOMIC_RELAXED)));
+	}
+	snprintf(why, sizeof(why), "no thread made progress for %.1fs (--hang-timeout); threads stayed stuck in the kernel",
+		 stalled_s);
+	json_object_set_new(j, "results", json_pack("[{s:s, s:i, s:I, s:b, s:o}]", "mode", r->o->mode,
+			    "movers", r->nmovers, "runtime_ns", (json_int_t)(now_ns() - r->t0_ns),
+			    "partial", 1, "threads", threads));
+	json_object_set_new(j, "health", json_pack("{s:{s:b, s:O}}", "watchdog", "hang", 1,
+						   "threads", r->hang_info));
+	json_object_set_new(j, "verdict", json_string("hang"));
+	json_object_set_new(j, "exit_code", json_integer(MS_EXIT_HANG));
+	json_object_set_new(j, "reason", json_string(why));
+	return j;
+}
+
 void *watchdog_main(void *arg)
 {
 	struct run *r = arg;
@@ -106,22 +139,19 @@ void *watchdog_main(void *arg)
 		     !__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE); i++)
 			nanosleep(&tick, NULL);
 		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
-			json_t *j = json_pack("{s:i, s:s, s:i, s:{s:{s:b, s:O}}}",
-					      "schema_version", MS_SCHEMA_VERSION, "verdict", "hang",
-					      "exit_code", MS_EXIT_HANG, "health", "watchdog",
-					      "hang", 1, "threads", r->hang_info);
+			json_t *j = hang_result(r, (t - last_change) / 1e9);
+			int code = exit_code_map(r->o, MS_EXIT_HANG);
 
-			if (r->o->output[0])
-				write_json_file(r->o->output, j);
+			if (r->o->output[0] && write_json_file(r->o->output, j))
+				fprintf(stderr, "movestress: --output: cannot write %s\n", r->o->output);
 			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
 			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with the hang code %d\n",
-				MS_EXIT_HANG);
+				code);
 			/* swap, cgroups, sysctls: put back even though threads are stuck */
 			sysstate_restore_all();
-			_exit(MS_EXIT_HANG);
+			_exit(code);
 		}
 		break;
 	}
 	return NULL;
 }
-

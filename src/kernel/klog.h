@@ -63,6 +63,9 @@ int klog_mark(const char *marker);
 /*
  * Read /dev/kmsg from its oldest record, keep the text after the last
  * record whose message is exactly "movestress: <marker>", and classify it.
+ * Only kernel-facility records (facility 0 in "pri,seq,ts,flags;") are
+ * classified: lines that programs write to /dev/kmsg are never reports,
+ * and *lines_scanned counts the kernel's lines only.
  * If the marker is gone because the ring buffer wrapped, everything still
  * in it is newer than the marker and is classified; if it was never
  * written, -ENOENT.  Returns the number of reports or -errno (-EPERM,
@@ -70,6 +73,14 @@ int klog_mark(const char *marker);
  */
 int klog_scan_since(const char *marker, struct klog_report *out, int max,
 		    size_t *lines_scanned);
+
+/*
+ * klog_scan_since() on a dump of /dev/kmsg records ("pri,seq,ts,flags;text"
+ * lines, each followed by its " KEY=val" dictionary lines, as
+ * `cat /dev/kmsg` prints them): the pure part, for tests.
+ */
+int klog_classify_kmsg(const char *dump, size_t len, const char *marker,
+		       struct klog_report *out, int max, size_t *lines_scanned);
 
 /* [{"kind":"warning","title":"WARNING in move_pages_pte"}, ...]; NULL on ENOMEM */
 json_t *klog_reports_to_json(const struct klog_report *r, int n);

@@ -4,8 +4,10 @@
  * netlink, as tools/accounting/getdelays.c does) with kernel.task_delayacct
  * switched on for the run (recorded and restored through sysstate), plus
  * /proc/<tid>/schedstat (on-CPU and run-queue wait).  The pressure control
- * thread polls every thread while it lives; the last poll is what the
- * result shows, so the final ~100 ms of a thread may be missing.
+ * thread polls every thread while it lives, first right after the threads
+ * start; the result shows the last poll minus the first (so the final
+ * ~100 ms of a thread may be missing).  A figure longer than the thread's
+ * life is impossible and is reported as invalid, with the reason.
  *
  * Delay accounting covers sleeps on block I/O, swap-in, direct reclaim
  * (freepages), thrashing, compaction and write-protect copy; lock waits
@@ -34,9 +36,59 @@ struct da_thread {
 	pid_t tid;
 	char name[16];
 	bool have_ts, have_ss;
-	struct taskstats ts;
+	struct taskstats ts, ts0;	/* last and first poll */
 	uint64_t run_ns, wait_ns, slices;
+	uint64_t run0, wait0, slices0;
 };
+
+const char *const da_field_names[DA_NR_FIELDS] = {
+	[DA_CPU] = "cpu_delay_ns",
+	[DA_BLKIO] = "blkio_delay_ns",
+	[DA_SWAPIN] = "swapin_delay_ns",
+	[DA_FREEPAGES] = "freepages_delay_ns",
+	[DA_THRASHING] = "thrashing_delay_ns",
+	[DA_COMPACT] = "compact_delay_ns",
+};
+
+unsigned delayacct_delta(const struct da_sample *first, const struct da_sample *last,
+			 struct da_sample *delta, char *why, size_t len)
+{
+	unsigned bad = 0, f;
+
+	if (len)
+		why[0] = '\0';
+	delta->lifetime_ns = last->lifetime_ns;
+	for (f = 0; f < DA_NR_FIELDS; f++) {
+		const char *reason = NULL;
+
+		delta->ns[f] = last->ns[f] - first->ns[f];
+		if (last->ns[f] < first->ns[f])
+			reason = "went backwards";
+		else if (delta->ns[f] > last->lifetime_ns)
+			reason = "is longer than the thread has lived (task_delayacct "
+				 "switched on while it slept counts that sleep from boot)";
+		if (!reason)
+			continue;
+		delta->ns[f] = 0;
+		if (!bad && len)
+			snprintf(why, len, "%s %.1f s %s: %.1f s", da_field_names[f],
+				 (double)(int64_t)(last->ns[f] - first->ns[f]) / 1e9, reason,
+				 last->lifetime_ns / 1e9);
+		bad |= 1U << f;
+	}
+	return bad;
+}
+
+static void da_sample_of(const struct taskstats *ts, struct da_sample *s)
+{
+	s->lifetime_ns = (uint64_t)ts->ac_etime * 1000;
+	s->ns[DA_CPU] = ts->cpu_delay_total;
+	s->ns[DA_BLKIO] = ts->blkio_delay_total;
+	s->ns[DA_SWAPIN] = ts->swapin_delay_total;
+	s->ns[DA_FREEPAGES] = ts->freepages_delay_total;
+	s->ns[DA_THRASHING] = ts->thrashing_delay_total;
+	s->ns[DA_COMPACT] = ts->compact_delay_total;
+}
 
 struct delayacct {
 	int fd;
@@ -135,7 +187,8 @@ struct delayacct *delayacct_setup(char *why, size_t len)
 	ret = sysstate_write_value(TASK_DELAYACCT, "1", d->sysctl_old, sizeof(d->sysctl_old));
 	if (ret) {
 		snprintf(d->why, sizeof(d->why), "kernel.task_delayacct: %s%s", strerror(-ret),
-			 ret == -ENOENT ? " (kernel without CONFIG_TASK_DELAY_ACCT)" : "");
+			 ret == -ENOENT ? " (kernel without CONFIG_TASK_DELAY_ACCT)" :
+			 ret == -EBUSY ? " (another movestress run holds it at another value)" : "");
 		d->sysctl_old[0] = '\0';
 	}
 	d->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -220,12 +273,19 @@ void delayacct_poll(struct delayacct *d, pid_t tid, const char *name)
 		struct taskstats ts;
 
 		if (!query(d, tid, &ts)) {
+			if (!t->have_ts)
+				t->ts0 = ts;
 			t->ts = ts;
 			t->have_ts = true;
 		}
 	}
 	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
 	if (!read_line(path, line, sizeof(line)) && sscanf(line, "%llu %llu %llu", &a, &b, &c) == 3) {
+		if (!t->have_ss) {
+			t->run0 = a;
+			t->wait0 = b;
+			t->slices0 = c;
+		}
 		t->run_ns = a;
 		t->wait_ns = b;
 		t->slices = c;
@@ -235,13 +295,15 @@ void delayacct_poll(struct delayacct *d, pid_t tid, const char *name)
 
 json_t *delayacct_report(struct delayacct *d, FILE *f)
 {
+	char why[256];
 	json_t *j, *arr;
 	unsigned i;
 
 	if (!d)
 		return json_pack("{s:s}", "unavailable", "out of memory");
 	arr = json_array();
-	j = json_pack("{s:s, s:o}", "source", d->fd >= 0 ? "taskstats+schedstat" : "schedstat", "threads", arr);
+	j = json_pack("{s:s, s:s, s:o}", "source", d->fd >= 0 ? "taskstats+schedstat" : "schedstat",
+		      "since", "each thread's first poll, right after it started", "threads", arr);
 	if (d->why[0])
 		json_object_set_new(j, "reason", json_string(d->why));
 	if (d->sysctl_old[0])
@@ -252,29 +314,54 @@ json_t *delayacct_report(struct delayacct *d, FILE *f)
 	for (i = 0; i < d->n; i++) {
 		struct da_thread *t = &d->t[i];
 		json_t *e = json_pack("{s:s, s:i}", "name", t->name, "tid", t->tid);
+		struct da_sample s0, s1, dl = { 0 };
+		char cols[DA_NR_FIELDS][16];
+		unsigned bad = 0, k;
 
 		if (t->have_ss)
 			json_object_set_new(e, "schedstat", json_pack("{s:I, s:I, s:I}",
-				"run_ns", (json_int_t)t->run_ns, "runq_wait_ns", (json_int_t)t->wait_ns,
-				"timeslices", (json_int_t)t->slices));
-		if (t->have_ts)
-			json_object_set_new(e, "delayacct", json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				"run_ns", (json_int_t)(t->run_ns - t->run0),
+				"runq_wait_ns", (json_int_t)(t->wait_ns - t->wait0),
+				"timeslices", (json_int_t)(t->slices - t->slices0)));
+		if (t->have_ts) {
+			json_t *da = json_pack("{s:i, s:I, s:I, s:I, s:I}",
 				"version", t->ts.version,
-				"cpu_delay_ns", (json_int_t)t->ts.cpu_delay_total,
-				"blkio_delay_ns", (json_int_t)t->ts.blkio_delay_total,
-				"blkio_count", (json_int_t)t->ts.blkio_count,
-				"swapin_delay_ns", (json_int_t)t->ts.swapin_delay_total,
-				"swapin_count", (json_int_t)t->ts.swapin_count,
-				"freepages_delay_ns", (json_int_t)t->ts.freepages_delay_total,
-				"thrashing_delay_ns", (json_int_t)t->ts.thrashing_delay_total,
-				"compact_delay_ns", (json_int_t)t->ts.compact_delay_total,
-				"nvcsw", (json_int_t)t->ts.nvcsw));
+				"lifetime_ns", (json_int_t)((uint64_t)t->ts.ac_etime * 1000),
+				"blkio_count", (json_int_t)(t->ts.blkio_count - t->ts0.blkio_count),
+				"swapin_count", (json_int_t)(t->ts.swapin_count - t->ts0.swapin_count),
+				"nvcsw", (json_int_t)(t->ts.nvcsw - t->ts0.nvcsw));
+
+			da_sample_of(&t->ts0, &s0);
+			da_sample_of(&t->ts, &s1);
+			bad = delayacct_delta(&s0, &s1, &dl, why, sizeof(why));
+			for (k = 0; k < DA_NR_FIELDS; k++)
+				if (!(bad & (1U << k)))
+					json_object_set_new(da, da_field_names[k],
+							    json_integer((json_int_t)dl.ns[k]));
+			if (bad) {
+				json_t *inv = json_array();
+
+				for (k = 0; k < DA_NR_FIELDS; k++)
+					if (bad & (1U << k))
+						json_array_append_new(inv, json_string(da_field_names[k]));
+				json_object_set_new(da, "invalid", inv);
+				json_object_set_new(da, "invalid_reason", json_string(why));
+			}
+			json_object_set_new(e, "delayacct", da);
+		}
 		json_array_append_new(arr, e);
-		if (f)
-			fprintf(f, "                         %-12s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f\n", t->name,
-				t->run_ns / 1e6, t->wait_ns / 1e6, t->ts.blkio_delay_total / 1e6,
-				t->ts.swapin_delay_total / 1e6, t->ts.freepages_delay_total / 1e6,
-				t->ts.thrashing_delay_total / 1e6);
+		if (!f)
+			continue;
+		for (k = 0; k < DA_NR_FIELDS; k++)
+			if (bad & (1U << k))
+				snprintf(cols[k], sizeof(cols[k]), "invalid");
+			else
+				snprintf(cols[k], sizeof(cols[k]), "%.1f", dl.ns[k] / 1e6);
+		fprintf(f, "                         %-12s %9.1f %9.1f %9s %9s %9s %9s\n", t->name,
+			(t->run_ns - t->run0) / 1e6, (t->wait_ns - t->wait0) / 1e6, cols[DA_BLKIO],
+			cols[DA_SWAPIN], cols[DA_FREEPAGES], cols[DA_THRASHING]);
+		if (bad)
+			fprintf(f, "                         %-12s invalid: %s\n", t->name, why);
 	}
 	if (f && d->why[0])
 		fprintf(f, "  delay accounting: %s\n", d->why);

@@ -147,6 +147,26 @@ void delayacct_poll(struct delayacct *d, pid_t tid, const char *name);
 json_t *delayacct_report(struct delayacct *d, FILE *f);
 void delayacct_free(struct delayacct *d);
 
+/* one thread's delay totals (ns) at one poll, and how long it had lived */
+enum da_field {
+	DA_CPU, DA_BLKIO, DA_SWAPIN, DA_FREEPAGES, DA_THRASHING, DA_COMPACT,
+	DA_NR_FIELDS
+};
+struct da_sample {
+	uint64_t lifetime_ns;		/* taskstats ac_etime */
+	uint64_t ns[DA_NR_FIELDS];
+};
+extern const char *const da_field_names[DA_NR_FIELDS];	/* "blkio_delay_ns", ... */
+/*
+ * delta = last - first per field; a figure that went backwards or is longer
+ * than the thread has lived (last->lifetime_ns) is impossible and left out:
+ * returns the mask (1 << field) of such fields and writes the first one's
+ * reason to why (task_delayacct switched on while a thread slept makes the
+ * kernel count that sleep from time 0: the host's uptime).
+ */
+unsigned delayacct_delta(const struct da_sample *first, const struct da_sample *last,
+			 struct da_sample *delta, char *why, size_t len);
+
 /* lockstat.c: lock:contention_begin/end through tracefs */
 /* before the threads exist: mount/instance/formats; never NULL unless out of memory */
 struct lockstat *lockstat_prepare(struct pressure *p, bool stacks);

@@ -190,6 +190,9 @@ void pressure_report(struct run *r, json_t *result, FILE *f)
 	if (f && p->swap_done)
 		fprintf(f, "  swap: %s%s%s%s%s\n", p->swap.kind, p->swap.device[0] ? " " : "", p->swap.device,
 			p->swap.reason[0] ? ": " : "", p->swap.reason);
+	if (f && p->swap_done && swap_gone(&p->swap))
+		fprintf(f, "  !!! the swap this run used went away during the run (removed by someone else): "
+			"reclaim of anonymous pages could not finish\n");
 	if (!p->t_pressure) {
 		json_object_set_new(blk, "phases", json_pack("{s:s}", "unavailable",
 				    "the run ended before the warm-up did: no pressure phase"));

@@ -766,6 +766,23 @@ static void start_backend_thread(struct pressure *p, struct backend_inst *bi)
 	c->started = true;
 }
 
+/* delay accounting of every thread that runs: the first poll is its baseline */
+static void poll_threads(struct pressure *p)
+{
+	struct run *r = p->r;
+	unsigned i;
+
+	for (i = 0; i < r->nworkers; i++) {
+		pid_t tid = __atomic_load_n(&r->workers[i].st.tid, __ATOMIC_ACQUIRE);
+
+		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE) && tid)
+			delayacct_poll(p->dacct, tid, r->workers[i].st.name);
+	}
+	for (i = 0; i < p->nb; i++)
+		if (p->bi[i].th.tid)
+			delayacct_poll(p->dacct, p->bi[i].th.tid, p->bi[i].th.name);
+}
+
 static void *ctl_main(void *arg)
 {
 	struct pressure *p = arg;
@@ -774,6 +791,17 @@ static void *ctl_main(void *arg)
 	unsigned i;
 
 	set_thread_name("pctl", 0, name);
+	/* the movers' delay baselines, as close to their start as we get */
+	for (i = 0; i < 100 && !pressure_stopped(p); i++) {
+		unsigned k, seen = 0;
+
+		for (k = 0; k < r->nworkers; k++)
+			seen += !!__atomic_load_n(&r->workers[k].st.tid, __ATOMIC_ACQUIRE);
+		if (seen == r->nworkers)
+			break;
+		pressure_sleep(p, 1000000ULL);
+	}
+	poll_threads(p);
 	/* the warm-up counts from the movers' start */
 	if (!pressure_sleep(p, r->t0_ns + p->warmup_ns > now_ns() ? r->t0_ns + p->warmup_ns - now_ns() : 0))
 		return NULL;
@@ -803,15 +831,7 @@ static void *ctl_main(void *arg)
 			lockstat_add_tid(p->lock, c->tid, c->name);
 	}
 	while (!pressure_stopped(p)) {
-		for (i = 0; i < r->nworkers; i++) {
-			pid_t tid = __atomic_load_n(&r->workers[i].st.tid, __ATOMIC_ACQUIRE);
-
-			if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE) && tid)
-				delayacct_poll(p->dacct, tid, r->workers[i].st.name);
-		}
-		for (i = 0; i < p->nb; i++)
-			if (p->bi[i].th.tid)
-				delayacct_poll(p->dacct, p->bi[i].th.tid, p->bi[i].th.name);
+		poll_threads(p);
 		pressure_sleep(p, POLL_NS);
 	}
 	return NULL;

@@ -193,14 +193,43 @@ static void undo_ids(struct swap_setup *s)
 	s->swapon_id = s->file_id = s->node_id = s->zram_id = -1;
 }
 
+/*
+ * Hand what we added to the shared record: runs that start while we run use
+ * it, and the last one to leave removes it.  If that fails, the swap stays
+ * this run's alone (removed at our exit, as before).
+ */
+static void share(struct swap_setup *s)
+{
+	int ids[4], n = 0, id;
+
+	if (s->zram_id >= 0)
+		ids[n++] = s->zram_id;
+	if (s->node_id >= 0)
+		ids[n++] = s->node_id;
+	if (s->file_id >= 0)
+		ids[n++] = s->file_id;
+	if (s->swapon_id >= 0)
+		ids[n++] = s->swapon_id;
+	id = sysstate_shared_create("swap", ids, n, json_pack("{s:s, s:s, s:I, s:i}", "kind", s->kind,
+				    "device", s->device, "bytes", (json_int_t)s->bytes, "pid", getpid()));
+	if (id < 0) {
+		fprintf(stderr, "movestress: swap: cannot share %s with other runs (%s): removed when this run ends\n",
+			s->device, strerror(-id));
+		return;
+	}
+	s->shared_id = id;
+	s->added_by = getpid();
+	s->swapon_id = s->zram_id = s->node_id = s->file_id = -1;
+}
+
+static int setup_locked(struct swap_setup *s, const char *mode, uint64_t bytes, char *why, size_t len);
+
 int swap_setup(struct swap_setup *s, const char *mode, uint64_t bytes, char *why, size_t len)
 {
-	char zwhy[256] = "", fwhy[256] = "";
-	uint64_t kb;
-	int ret;
+	int lock, ret;
 
 	memset(s, 0, sizeof(*s));
-	s->swapon_id = s->zram_id = s->node_id = s->file_id = -1;
+	s->swapon_id = s->zram_id = s->node_id = s->file_id = s->shared_id = -1;
 	s->zram_dev = -1;
 	bytes = (bytes + SWAP_PAGE - 1) / SWAP_PAGE * SWAP_PAGE;
 	if (!strcmp(mode, "none")) {
@@ -208,6 +237,41 @@ int swap_setup(struct swap_setup *s, const char *mode, uint64_t bytes, char *why
 		snprintf(s->reason, sizeof(s->reason), "--swap=none");
 		return 0;
 	}
+	/* one run at a time decides: join the shared swap, or add it */
+	lock = sysstate_shared_lock("swap");
+	if (lock < 0) {
+		snprintf(why, len, "--swap=%s: lock %s/shared-swap.lock: %s", mode, sysstate_dir(),
+			 strerror(-lock));
+		return lock;
+	}
+	ret = setup_locked(s, mode, bytes, why, len);
+	if (!ret && (!strcmp(s->kind, "zram") || !strcmp(s->kind, "file")) && s->shared_id < 0)
+		share(s);
+	sysstate_shared_unlock("swap", lock);
+	return ret;
+}
+
+static int setup_locked(struct swap_setup *s, const char *mode, uint64_t bytes, char *why, size_t len)
+{
+	char zwhy[256] = "", fwhy[256] = "";
+	json_t *info;
+	uint64_t kb;
+	int ret;
+
+	/* swap that another run added and still uses: ours too until we leave */
+	s->shared_id = sysstate_shared_join("swap", &info);
+	if (s->shared_id >= 0) {
+		snprintf(s->kind, sizeof(s->kind), "%s", json_string_value(json_object_get(info, "kind")) ?: "?");
+		snprintf(s->device, sizeof(s->device), "%s",
+			 json_string_value(json_object_get(info, "device")) ?: "?");
+		s->bytes = json_integer_value(json_object_get(info, "bytes"));
+		s->added_by = (long)json_integer_value(json_object_get(info, "pid"));
+		snprintf(s->reason, sizeof(s->reason), "shared: added by movestress run %ld, "
+			 "removed by the last run using it", s->added_by);
+		json_decref(info);
+		return 0;
+	}
+	s->shared_id = -1;
 	if (swap_active(&kb)) {
 		snprintf(s->kind, sizeof(s->kind), "existing");
 		snprintf(s->reason, sizeof(s->reason), "swap already active (%llu kB); not touched",
@@ -255,10 +319,44 @@ int swap_setup(struct swap_setup *s, const char *mode, uint64_t bytes, char *why
 void swap_teardown(struct swap_setup *s)
 {
 	undo_ids(s);
+	/* drop our reference; the last run using the swap removes it */
+	if (s->shared_id >= 0)
+		sysstate_undo(s->shared_id);
+	s->shared_id = -1;
+}
+
+bool swap_gone(const struct swap_setup *s)
+{
+	char line[512], name[256], type[32];
+	unsigned long long size, used;
+	bool found = false;
+	uint64_t kb;
+	FILE *f;
+
+	if (!strcmp(s->kind, "existing"))
+		return !swap_active(&kb);
+	if (strcmp(s->kind, "zram") && strcmp(s->kind, "file"))
+		return false;
+	f = fopen("/proc/swaps", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %31s %llu %llu", name, type, &size, &used) == 4 &&
+		    !strcmp(name, s->device))
+			found = true;
+	fclose(f);
+	return !found;
 }
 
 json_t *swap_to_json(const struct swap_setup *s)
 {
-	return json_pack("{s:s, s:s, s:I, s:s}", "kind", s->kind, "device", s->device,
-			 "bytes", (json_int_t)s->bytes, "reason", s->reason);
+	json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "kind", s->kind, "device", s->device,
+			      "bytes", (json_int_t)s->bytes, "reason", s->reason);
+
+	if (swap_gone(s))
+		json_object_set_new(j, "gone_during_run", json_true());
+	if (s->added_by)
+		json_object_set_new(j, "shared", json_pack("{s:I, s:b}", "added_by",
+				    (json_int_t)s->added_by, "by_this_run", s->added_by == getpid()));
+	return j;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -230,6 +231,8 @@ static int restore_mount(json_t *args, char *msg, size_t len)
 	return ret;
 }
 
+static int restore_shared(json_t *args, char *msg, size_t len);
+
 static const struct restore_kind restore_table[] = {
 	{ "value", "sysctl or sysfs value", restore_value },
 	{ "cgroup", "private cgroup", restore_cgroup },
@@ -241,6 +244,7 @@ static const struct restore_kind restore_table[] = {
 	{ "damon", "DAMON kdamond configured", restore_damon },
 	{ "tracefs_instance", "tracefs instance", restore_instance },
 	{ "mount", "filesystem mounted", restore_mount },
+	{ "shared", "reference to a change shared with other runs", restore_shared },
 	{ NULL },
 };
 
@@ -433,11 +437,21 @@ json_t *sysstate_entries(void)
 	return j;
 }
 
-int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+static int write_value_locked(const char *name, const char *path, const char *value, char *old,
+			      size_t oldlen)
 {
+	json_t *info = NULL;
 	char cur[256];
-	int ret;
+	int ret, id;
 
+	/* another run set it the same way and still runs: share its change */
+	id = sysstate_shared_join_if(name, json_pack("{s:s}", "value", value), &info);
+	if (id >= 0 || id == -EBUSY) {
+		if (old)
+			snprintf(old, oldlen, "%s", json_string_value(json_object_get(info, "old")) ?: "");
+		json_decref(info);
+		return id >= 0 ? 0 : -EBUSY;
+	}
 	ret = read_line(path, cur, sizeof(cur));
 	if (ret)
 		return ret;
@@ -445,10 +459,319 @@ int sysstate_write_value(const char *path, const char *value, char *old, size_t 
 		snprintf(old, oldlen, "%s", cur);
 	if (!strcmp(cur, value))
 		return 0;
-	ret = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
-	if (ret < 0)
+	id = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
+	if (id < 0)
+		return id;
+	ret = write_file(path, value);
+	if (ret)
 		return ret;
-	return write_file(path, value);
+	/* the last run using it puts the old value back (if sharing fails: this one does) */
+	sysstate_shared_create(name, &id, 1, json_pack("{s:s, s:s, s:s}", "path", path, "value", value,
+			       "old", cur));
+	return 0;
+}
+
+int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+{
+	char name[256], *p;
+	int lock, ret;
+
+	snprintf(name, sizeof(name), "value%s", path);
+	for (p = name; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	lock = sysstate_shared_lock(name);
+	if (lock < 0)
+		return lock;
+	ret = write_value_locked(name, path, value, old, oldlen);
+	sysstate_shared_unlock(name, lock);
+	return ret;
+}
+
+/* ---- changes shared by concurrent runs ---- */
+
+static void shared_paths(const char *name, char *rec, char *lock, size_t len)
+{
+	snprintf(rec, len, "%s/shared-%s.json", sysstate_dir(), name);
+	snprintf(lock, len, "%s/shared-%s.lock", sysstate_dir(), name);
+}
+
+int sysstate_shared_lock(const char *name)
+{
+	char rec[600], lock[600];
+	struct stat a, b;
+	int fd, ret;
+
+	ret = mkdir_p(sysstate_dir());
+	if (ret)
+		return ret;
+	shared_paths(name, rec, lock, sizeof(rec));
+	for (;;) {
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		while (flock(fd, LOCK_EX))
+			if (errno != EINTR) {
+				ret = -errno;
+				close(fd);
+				return ret;
+			}
+		/* the holder before us may have removed the file: lock the one on disk */
+		if (!fstat(fd, &a) && !stat(lock, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+	}
+}
+
+void sysstate_shared_unlock(const char *name, int fd)
+{
+	char rec[600], lock[600];
+
+	if (fd < 0)
+		return;
+	/* nothing shared any more: leave no lock file behind either */
+	shared_paths(name, rec, lock, sizeof(rec));
+	if (access(rec, F_OK) && errno == ENOENT)
+		unlink(lock);
+	close(fd);	/* drops the flock */
+}
+
+static bool run_alive(json_int_t pid, json_int_t start)
+{
+	return pid > 0 && (!kill((pid_t)pid, 0) || errno == EPERM) &&
+	       proc_starttime((pid_t)pid) == (unsigned long long)start;
+}
+
+/* drop the reference of (pid, start) and those of dead runs; live ones left */
+static size_t shared_prune(json_t *rec, json_int_t pid, json_int_t start)
+{
+	json_t *refs = json_object_get(rec, "refs"), *r;
+	size_t i = json_array_size(refs);
+
+	while (i-- > 0) {
+		json_int_t p, st;
+
+		r = json_array_get(refs, i);
+		p = json_integer_value(json_object_get(r, "pid"));
+		st = json_integer_value(json_object_get(r, "starttime"));
+		if ((p == pid && st == start) || !run_alive(p, st))
+			json_array_remove(refs, i);
+	}
+	return json_array_size(refs);
+}
+
+static int shared_save(json_t *rec, const char *path)
+{
+	char tmp[620];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(rec, tmp, JSON_INDENT(2)))
+		return -EIO;
+	if (rename(tmp, path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * With the lock held: drop (pid, start) and dead runs from the record; when
+ * no live run is left, undo its changes and remove it.  Returns the number
+ * of runs still using it, or -errno when undoing failed.
+ */
+static int shared_release(const char *name, json_int_t pid, json_int_t start, char *msg, size_t len)
+{
+	char rec[600], lock[600];
+	json_t *r;
+	size_t left;
+	int failed;
+
+	shared_paths(name, rec, lock, sizeof(rec));
+	r = json_load_file(rec, 0, NULL);
+	if (!r) {
+		snprintf(msg, len, "shared %s: nothing left to release", name);
+		return 0;
+	}
+	left = shared_prune(r, pid, start);
+	if (left) {
+		shared_save(r, rec);
+		snprintf(msg, len, "shared %s: left for %zu other run(s) still using it", name, left);
+		json_decref(r);
+		return (int)left;
+	}
+	failed = undo_all(r, false);
+	if (failed) {
+		shared_save(r, rec);
+		snprintf(msg, len, "shared %s: %d change(s) could not be undone (see above)", name, failed);
+		json_decref(r);
+		return -EIO;
+	}
+	unlink(rec);
+	snprintf(msg, len, "shared %s: last user, its changes undone", name);
+	json_decref(r);
+	return 0;
+}
+
+static int restore_shared(json_t *args, char *msg, size_t len)
+{
+	const char *name = sget(args, "name");
+	int fd, ret;
+
+	fd = sysstate_shared_lock(name);
+	if (fd < 0) {
+		snprintf(msg, len, "shared %s: lock: %s", name, strerror(-fd));
+		return fd;
+	}
+	ret = shared_release(name, json_integer_value(json_object_get(args, "pid")),
+			     json_integer_value(json_object_get(args, "starttime")), msg, len);
+	sysstate_shared_unlock(name, fd);
+	return ret < 0 ? ret : 0;
+}
+
+/* drop entry @id of this run without undoing it */
+static void forget_entry(int id)
+{
+	pthread_mutex_lock(&state_lock);
+	if (state && json_is_object(json_array_get(json_object_get(state, "entries"), id))) {
+		json_array_set_new(json_object_get(state, "entries"), id, json_null());
+		save_locked();
+	}
+	pthread_mutex_unlock(&state_lock);
+}
+
+/* the "shared" entry of this run: record it, then (caller) take the reference */
+static int record_shared_ref(const char *name, json_t *info)
+{
+	return sysstate_record("shared", json_pack("{s:s, s:i, s:I, s:O}", "name", name,
+		"pid", getpid(), "starttime", (json_int_t)proc_starttime(getpid()), "info", info));
+}
+
+static json_t *self_ref(void)
+{
+	return json_pack("{s:i, s:I}", "pid", getpid(), "starttime",
+			 (json_int_t)proc_starttime(getpid()));
+}
+
+int sysstate_shared_join(const char *name, json_t **info)
+{
+	return sysstate_shared_join_if(name, NULL, info);
+}
+
+int sysstate_shared_join_if(const char *name, json_t *match, json_t **info)
+{
+	char rec[600], lock[600], msg[200];
+	const char *key;
+	json_t *r, *v;
+	int id, ret;
+
+	*info = NULL;
+	shared_paths(name, rec, lock, sizeof(rec));
+	r = json_load_file(rec, 0, NULL);
+	if (!r) {
+		json_decref(match);
+		return -ENOENT;
+	}
+	if (!shared_prune(r, 0, 0)) {
+		/* every run that used it is gone: undo it, as cleanup would */
+		json_decref(r);
+		json_decref(match);
+		ret = shared_release(name, 0, 0, msg, sizeof(msg));
+		return ret < 0 ? ret : -ENOENT;
+	}
+	json_object_foreach(match, key, v)
+		if (!json_equal(v, json_object_get(json_object_get(r, "info"), key))) {
+			/* live runs use it another way: not ours to change */
+			*info = json_incref(json_object_get(r, "info"));
+			json_decref(r);
+			json_decref(match);
+			return -EBUSY;
+		}
+	json_decref(match);
+	id = record_shared_ref(name, json_object_get(r, "info"));
+	if (id < 0) {
+		json_decref(r);
+		return id;
+	}
+	json_array_append_new(json_object_get(r, "refs"), self_ref());
+	ret = shared_save(r, rec);
+	if (ret) {
+		json_decref(r);
+		forget_entry(id);	/* no reference was taken: nothing to undo */
+		return ret;
+	}
+	*info = json_incref(json_object_get(r, "info"));
+	json_decref(r);
+	return id;
+}
+
+int sysstate_shared_create(const char *name, const int *ids, size_t n, json_t *info)
+{
+	char rec[600], lock[600];
+	json_t *r, *entries, *e;
+	size_t i;
+	int id, ret;
+
+	shared_paths(name, rec, lock, sizeof(rec));
+	r = json_pack("{s:s, s:O, s:[o], s:[]}", "name", name, "info", info, "refs", self_ref(),
+		      "entries");
+	entries = json_object_get(r, "entries");
+	pthread_mutex_lock(&state_lock);
+	for (i = 0; i < n; i++) {
+		e = state ? json_array_get(json_object_get(state, "entries"), ids[i]) : NULL;
+		if (json_is_object(e))
+			json_array_append(entries, e);
+	}
+	pthread_mutex_unlock(&state_lock);
+	/* the record first: a crash in between leaves both, and undoing is idempotent */
+	ret = shared_save(r, rec);
+	json_decref(r);
+	if (ret) {
+		json_decref(info);
+		return ret;
+	}
+	id = record_shared_ref(name, info);
+	json_decref(info);
+	if (id < 0) {
+		unlink(rec);
+		return id;
+	}
+	/* the changes belong to the record now, not to this run */
+	for (i = 0; i < n; i++)
+		forget_entry(ids[i]);
+	return id;
+}
+
+/* `movestress cleanup`: shared records whose every user is gone */
+static void cleanup_shared(DIR *d, bool quiet, unsigned *restored, unsigned *failed)
+{
+	struct dirent *de;
+	char name[256], msg[300];
+	size_t l;
+	int fd, ret;
+
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		l = strlen(de->d_name);
+		if (strncmp(de->d_name, "shared-", 7) || l < 13 || strcmp(de->d_name + l - 5, ".json") ||
+		    l - 12 >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 12), de->d_name + 7);
+		fd = sysstate_shared_lock(name);
+		if (fd < 0) {
+			(*failed)++;
+			continue;
+		}
+		ret = shared_release(name, 0, 0, msg, sizeof(msg));
+		sysstate_shared_unlock(name, fd);
+		if (ret < 0)
+			(*failed)++;
+		else if (!ret)
+			(*restored)++;
+		if (!quiet)
+			printf("cleanup: %s\n", msg);
+	}
 }
 
 /* ---- movestress cleanup ---- */
@@ -505,6 +828,8 @@ int sysstate_cleanup_main(bool quiet)
 		}
 		json_decref(st);
 	}
+	/* after the dead runs dropped their references: records nobody uses */
+	cleanup_shared(d, quiet, &restored, &failed);
 	closedir(d);
 	if (!quiet)
 		printf("cleanup: %u state file(s): %u restored, %u of live runs left alone, %u change(s) failed\n",

@@ -41,12 +41,35 @@ json_t *sysstate_entries(void);
 
 /*
  * Change a sysctl-like file (one value) after recording its old value.
- * 0 or -errno; @old receives the previous value if non-NULL.
+ * 0 or -errno; @old receives the previous value if non-NULL (the host's
+ * value before any run changed it).  The change is shared ("value_PATH"):
+ * a run that wants the same value while another holds it joins, the last
+ * one puts the old value back; a run wanting another value gets -EBUSY.
  */
 int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen);
 
 /* write a string to a sysfs/proc file: 0 or -errno */
 int write_file(const char *path, const char *value);
+
+/*
+ * Changes shared by concurrent runs (the temporary swap: a second run swaps
+ * to the first one's device).  <dir>/shared-NAME.json holds the changes
+ * (restore entries) and one reference per run using them; each run has a
+ * "shared" entry in its own state file.  The last run to drop its
+ * reference (at exit, or `movestress cleanup` for a dead run) undoes the
+ * changes; references of dead runs (pid + start time) are dropped whenever
+ * the record is read, so a SIGKILLed run never keeps them forever.
+ * Call join/create with the lock (flock on <dir>/shared-NAME.lock) held.
+ */
+int sysstate_shared_lock(const char *name);	/* fd or -errno; blocks */
+/* unlock; removes the lock file when nothing is shared any more */
+void sysstate_shared_unlock(const char *name, int fd);
+/* join the record of live runs: entry id, *info (new reference); -ENOENT if none */
+int sysstate_shared_join(const char *name, json_t **info);
+/* the same if the record's info has @match's values (stolen); else -EBUSY, *info set */
+int sysstate_shared_join_if(const char *name, json_t *match, json_t **info);
+/* move this run's entries @ids into a new record with @info (stolen): entry id or -errno */
+int sysstate_shared_create(const char *name, const int *ids, size_t n, json_t *info);
 
 /* `movestress cleanup`: restore state left by dead runs.  Exit code. */
 int sysstate_cleanup_main(bool quiet);

@@ -15,12 +15,15 @@
 #include "config.h"
 #include "report/compare.h"
 #include "core/opts.h"
+#include "core/report.h"
+#include "kernel/known-bugs.h"
 
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* the element of @arr whose "name" is @name */
 static json_t *array_named(json_t *arr, const char *name)
@@ -433,6 +436,7 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 {
 	json_error_t je;
 	json_t *trials, *t;
+	json_int_t sv;
 	size_t i;
 
 	snprintf(run->path, sizeof(run->path), "%s", file);
@@ -443,6 +447,12 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 	}
 	if (!json_is_object(run->root) || !json_is_integer(json_object_get(run->root, "schema_version"))) {
 		snprintf(err, len, "%s: not a movestress result (no schema_version)", file);
+		return -EINVAL;
+	}
+	sv = json_integer_value(json_object_get(run->root, "schema_version"));
+	if (sv < 1 || sv > MS_SCHEMA_VERSION) {
+		snprintf(err, len, "%s: schema_version %lld is not one this movestress reads (allowed: 1..%d)",
+			 file, (long long)sv, MS_SCHEMA_VERSION);
 		return -EINVAL;
 	}
 	trials = json_object_get(run->root, "trials");
@@ -468,19 +478,26 @@ static const char *const ignored_opts[] = {
 	"status-interval", "status-file", "tap", "exit-codes", "format", "plot", NULL,
 };
 
+bool cmp_opt_ignored(const char *key)
+{
+	const char *const *ig;
+
+	for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
+		;
+	return *ig != NULL;
+}
+
 static void note_differences(struct cmp *c)
 {
 	json_t *o0 = json_path(c->run[0].root, "options"), *v;
-	const char *key, *const *ig;
+	const char *key;
 	char buf[512], val[64];
 	size_t i, n;
 
 	json_object_foreach(o0, key, v) {
 		bool differ = false;
 
-		for (ig = ignored_opts; *ig && strcmp(*ig, key); ig++)
-			;
-		if (*ig)
+		if (cmp_opt_ignored(key))
 			continue;
 		for (i = 1; i < c->nruns; i++)
 			if (!json_equal(v, json_object_get(json_path(c->run[i].root, "options"), key)))
@@ -509,6 +526,17 @@ static void note_differences(struct cmp *c)
 
 			if (!v || !strcmp(v, "pass"))
 				continue;
+			if (!strcmp(v, "known-kernel-bug")) {
+				struct known_bug_counts kb = { { 0 } };
+				char sum[128];
+
+				known_bugs_from_json(json_object_get(c->run[i].trial[n], "known_bugs"), &kb);
+				known_bugs_summary(&kb, sum, sizeof(sum));
+				snprintf(buf, sizeof(buf), "%s: trial %zu of %zu hit the known kernel bug %s (counted; its oracle passed, its numbers are in the table)",
+					 c->run[i].label, n + 1, c->run[i].ntrials, sum[0] ? sum : "?");
+				json_array_append_new(c->notes, json_string(buf));
+				continue;
+			}
 			snprintf(buf, sizeof(buf), "%s: trial %zu of %zu has verdict '%s' (exit %lld): its numbers are in the table",
 				 c->run[i].label, n + 1, c->run[i].ntrials, v,
 				 (long long)json_integer_value(json_object_get(c->run[i].trial[n], "exit_code")));
@@ -842,6 +870,16 @@ static void print_text(const struct cmp *c, FILE *f)
 	print_left_out(c, f, "");
 }
 
+/* a markdown table cell: a '|' would end it, a newline the row */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+	}
+}
+
 static void print_markdown(const struct cmp *c, FILE *f)
 {
 	bool spread = any_spread(c);
@@ -851,8 +889,11 @@ static void print_markdown(const struct cmp *c, FILE *f)
 
 	print_preamble(c, f, "> ");
 	fprintf(f, "\n| metric |");
-	for (k = 0; k < c->nruns; k++)
-		fprintf(f, " %s |", c->run[k].label);
+	for (k = 0; k < c->nruns; k++) {
+		fputc(' ', f);
+		md_cell(f, c->run[k].label);
+		fprintf(f, " |");
+	}
 	fprintf(f, "\n|---|");
 	for (k = 0; k < c->nruns; k++)
 		fprintf(f, "---:|");
@@ -867,7 +908,9 @@ static void print_markdown(const struct cmp *c, FILE *f)
 				fprintf(f, " |");
 			fputc('\n', f);
 		}
-		fprintf(f, "| %s%s%s%s |", r->name, r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
+		fprintf(f, "| ");
+		md_cell(f, r->name);
+		fprintf(f, "%s%s%s |", r->unit[0] ? " (" : "", r->unit, r->unit[0] ? ")" : "");
 		for (k = 0; k < c->nruns; k++) {
 			fmt_cell(&r->cell[k], spread, buf, sizeof(buf));
 			squeeze(buf);

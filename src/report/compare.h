@@ -63,6 +63,9 @@ double t_crit_975(double df);
 /* 1: significant, 0: not, -1: fewer than 2 trials on a side */
 int welch_significant(const struct cmp_cell *a, const struct cmp_cell *b, double *t, double *df);
 
+/* an option that does not change what was measured (output, label, seed, ...) */
+bool cmp_opt_ignored(const char *key);
+
 /* load the files, check they are comparable, build the rows; 0 or MS_EXIT_* with a message */
 int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len);
 void cmp_free(struct cmp *c);

@@ -473,23 +473,58 @@ static int plot_hist(const struct cmp *c, const char *hpath, const char *title, 
 	return ret ? ret : 1;
 }
 
-/* moves/s against movers; one series per rmap policy */
+/* the swept variable of the scaling plot (gc-threads is the same option) */
+static bool swept(const char *key)
+{
+	return !strcmp(key, "movers") || !strcmp(key, "gc-threads");
+}
+
+/* what a run's scaling point depends on besides the mover count */
+static json_t *scaling_key(const struct cmp_run *run)
+{
+	json_t *opts = json_path(run->root, "options"), *v, *key;
+	const char *name;
+
+	key = json_pack("{s:s, s:s}",
+			"rmap_policy", json_string_value(json_path(run->root, "kernel/rmap_policy")) ?: "?",
+			"kernel", json_string_value(json_path(run->root, "environment/uname/release")) ?: "?");
+	json_object_foreach(opts, name, v)
+		if (!swept(name) && !cmp_opt_ignored(name))
+			json_object_set(key, name, v);
+	return key;
+}
+
+static void value_text(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, len, "%s", json_is_true(v) ? "yes" : v ? "no" : "-");
+}
+
+/*
+ * moves/s against movers: one series per set of runs equal in everything
+ * but the mover count (rmap policy, kernel, every option that changes the
+ * workload); each series is named by what tells it from the others.
+ */
 static int plot_scaling(const struct cmp *c, const char *dir, char *err, size_t len)
 {
 	struct svg_series s[CMP_MAX_RUNS];
 	double x[CMP_MAX_RUNS][CMP_MAX_RUNS], y[CMP_MAX_RUNS][CMP_MAX_RUNS], e[CMP_MAX_RUNS][CMP_MAX_RUNS];
-	const char *pol[CMP_MAX_RUNS];
-	char path[1024], lbl[CMP_MAX_RUNS][80];
+	json_t *keys[CMP_MAX_RUNS], *skey[CMP_MAX_RUNS], *v;
+	char path[1024], lbl[CMP_MAX_RUNS][160], val[64];
 	struct svg_chart ch = { .title = "MOVE throughput against mover threads (mean, error bars: trial stddev)",
 				.xlabel = "mover threads", .ylabel = "moves/s (pages)", .xmin = 0 };
-	size_t k, i, nser = 0;
+	size_t k, i, nser = 0, nk = 0, n;
 	int distinct = 0;
 	struct cmp_cell cell;
 	double maxm = 0, m0 = -1;
+	const char *name;
 	FILE *f;
 
 	for (k = 0; k < c->nruns; k++) {
-		const char *p = json_string_value(json_path(c->run[k].root, "kernel/rmap_policy")) ?: "?";
 		double m = (double)json_integer_value(json_path(c->run[k].root, "options/movers"));
 		size_t t, cnt = 0;
 		double sum = 0, sum2 = 0, v;
@@ -513,20 +548,40 @@ static int plot_scaling(const struct cmp *c, const char *dir, char *err, size_t 
 		else if (m != m0)
 			distinct = 1;
 		maxm = fmax(maxm, m);
-		for (i = 0; i < nser && strcmp(pol[i], p); i++)
+		keys[nk] = scaling_key(&c->run[k]);
+		for (i = 0; i < nser && !json_equal(skey[i], keys[nk]); i++)
 			;
 		if (i == nser) {
-			pol[nser] = p;
-			snprintf(lbl[nser], sizeof(lbl[nser]), "rmap_policy=%s", p);
+			skey[nser] = keys[nk];
 			s[nser] = (struct svg_series){ .label = lbl[nser], .x = x[nser], .y = y[nser],
 						       .yerr = e[nser], .points = 1 };
 			nser++;
 		}
+		nk++;
 		x[i][s[i].n] = m;
 		y[i][s[i].n] = cell.mean;
 		e[i][s[i].n] = cell.sd;
 		s[i].n++;
 	}
+	/* labels: the rmap policy, then every key whose value differs between series */
+	for (i = 0; i < nser; i++) {
+		n = snprintf(lbl[i], sizeof(lbl[i]), "rmap_policy=%s",
+			     json_string_value(json_object_get(skey[i], "rmap_policy")));
+		json_object_foreach(skey[i], name, v) {
+			size_t o;
+
+			if (!strcmp(name, "rmap_policy") || n >= sizeof(lbl[i]))
+				continue;
+			for (o = 0; o < nser && json_equal(v, json_object_get(skey[o], name)); o++)
+				;
+			if (o == nser)
+				continue;
+			value_text(v, val, sizeof(val));
+			n += snprintf(lbl[i] + n, sizeof(lbl[i]) - n, " %s=%s", name, val);
+		}
+	}
+	for (k = 0; k < nk; k++)
+		json_decref(keys[k]);
 	if (!distinct)
 		return 0;	/* every run has the same mover count: nothing to scale */
 	for (i = 0; i < nser; i++) {

@@ -11,40 +11,19 @@
 #include "core/run.h"
 #include "engine/engine.h"
 #include "engine/status.h"
-#include "report/tap.h"
+#include "kernel/known-bugs.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-
-/* the exit code conventions: { movestress code, kselftest, automake } */
-static const struct {
-	int code, ksft, am;
-} exit_map[] = {
-	{ MS_EXIT_PASS, 0, 0 },
-	{ MS_EXIT_SKIP, 4, 77 },	/* KSFT_SKIP; automake SKIP */
-	{ MS_EXIT_USAGE, 1, 99 },	/* automake: hard error */
-	{ MS_EXIT_ENV, 1, 99 },
-};
-
-int exit_code_map(const struct opts *o, int code)
-{
-	bool ksft = !strcmp(o->exit_codes, "kselftest");
-	size_t i;
-
-	if (!ksft && strcmp(o->exit_codes, "automake"))
-		return code;
-	for (i = 0; i < sizeof(exit_map) / sizeof(exit_map[0]); i++)
-		if (exit_map[i].code == code)
-			return ksft ? exit_map[i].ksft : exit_map[i].am;
-	return 1;	/* KSFT_FAIL / automake FAIL */
-}
 
 /* severity of a verdict: the combined result reports the worst trial */
 static int severity(int code)
 {
-	static const int order[] = { MS_EXIT_PASS, MS_EXIT_SKIP, MS_EXIT_USAGE, MS_EXIT_ENV,
-				     MS_EXIT_FAILURE, MS_EXIT_HANG, MS_EXIT_KERNEL_REPORT };
+	static const int order[] = { MS_EXIT_PASS, MS_EXIT_SKIP, MS_EXIT_KNOWN_BUG, MS_EXIT_INTERRUPTED,
+				     MS_EXIT_USAGE, MS_EXIT_ENV, MS_EXIT_FAILURE, MS_EXIT_HANG,
+				     MS_EXIT_KERNEL_REPORT };
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -75,16 +54,37 @@ static void print_summary(FILE *f, json_t *trials)
 		n > 1 ? sqrt(fmax(0, (s2 - s * s / n) / (n - 1))) : 0.0, p / n);
 }
 
+/* SIGINT/SIGTERM/SIGHUP pending (blocked by cmd_run()): taken, true */
+static bool signal_pending_stop(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct timespec zero = { 0, 0 };
+	sigset_t pend, one;
+	size_t i;
+
+	sigpending(&pend);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (!sigismember(&pend, sigs[i]))
+			continue;
+		sigemptyset(&one);
+		sigaddset(&one, sigs[i]);
+		sigtimedwait(&one, NULL, &zero);
+		fprintf(stderr, "movestress: %s between trials: no more trials\n", strsignal(sigs[i]));
+		return true;
+	}
+	return false;
+}
+
 int run_trials(struct opts *o, json_t **result_out)
 {
 	bool json_stdout = !o->output[0] &&
 			   (opt_list_has(o->output_format, "json") || opts_with_bins(o));
 	json_t *result = NULL, *trials, *one;
+	struct known_bug_counts kb = { { 0 } };
 	int ret = MS_EXIT_PASS, code;
-	unsigned i;
+	unsigned i, kb_trials = 0;
+	char kbsum[128];
 
-	if (o->tap)
-		return tap_main(o);
 	if (!opt_list_has(o->output_format, "normal"))
 		o->quiet = true;
 	trials = json_array();
@@ -93,11 +93,25 @@ int run_trials(struct opts *o, json_t **result_out)
 		if (o->repeat > 1 && !o->quiet)
 			printf("trial %u/%u\n", i + 1, o->repeat);
 		status_set_trial(i + 1, o->repeat);
+		if (i && signal_pending_stop()) {
+			/* ^C between two trials: the next one does not start */
+			ret = severity(MS_EXIT_INTERRUPTED) > severity(ret) ? MS_EXIT_INTERRUPTED : ret;
+			if (result) {
+				json_object_set_new(result, "interrupted", json_true());
+				json_object_set_new(result, "interruption", json_pack("{s:s}", "reason",
+						    "a signal between two trials: the remaining trials did not run"));
+			}
+			break;
+		}
 		code = run_main(o, &one);
 		if (severity(code) > severity(ret) || !i)
 			ret = code;
 		if (!one)
 			break;
+		/* a known kernel bug is counted and the trials go on */
+		if (json_array_size(json_object_get(one, "known_bugs")))
+			kb_trials++;
+		known_bugs_from_json(json_object_get(one, "known_bugs"), &kb);
 		if (!result)
 			result = json_deep_copy(one);
 		json_object_del(one, "environment");
@@ -105,7 +119,7 @@ int run_trials(struct opts *o, json_t **result_out)
 		json_object_set_new(one, "trial", json_integer(i + 1));
 		json_array_append_new(trials, one);
 		if (json_is_true(json_object_get(one, "interrupted")) || code == MS_EXIT_HANG ||
-		    code == MS_EXIT_SKIP)
+		    code == MS_EXIT_SKIP || code == MS_EXIT_ENV || code == MS_EXIT_USAGE)
 			break;
 	}
 	if (result && o->repeat > 1) {
@@ -114,12 +128,21 @@ int run_trials(struct opts *o, json_t **result_out)
 		json_object_set_new(result, "trials", trials);
 		trials = NULL;
 		json_object_set_new(result, "exit_code", json_integer(ret));
-		json_object_set_new(result, "verdict", json_string(
-			ret == MS_EXIT_PASS ? "pass" : ret == MS_EXIT_FAILURE ? "failure" :
-			ret == MS_EXIT_KERNEL_REPORT ? "kernel-report" : ret == MS_EXIT_HANG ? "hang" :
-			ret == MS_EXIT_SKIP ? "skip" : "error"));
-		if (!o->quiet)
+		json_object_set_new(result, "verdict", json_string(exit_verdict(ret)));
+		json_object_del(result, "known_bugs");
+		if (known_bugs_total(&kb))
+			json_object_set_new(result, "known_bugs", known_bugs_to_json(&kb));
+		if (!o->quiet) {
 			print_summary(stdout, json_object_get(result, "trials"));
+			known_bugs_summary(&kb, kbsum, sizeof(kbsum));
+			if (kbsum[0])
+				printf("known kernel bug %s in %u of %zu trials (counted; their measurements are kept)\n",
+				       kbsum, kb_trials, json_array_size(json_object_get(result, "trials")));
+			if (ret == MS_EXIT_KNOWN_BUG)
+				printf("verdict: known kernel bug %s (exit %d)\n", kbsum, ret);
+			else
+				printf("verdict: %s (exit %d)\n", exit_verdict(ret), ret);
+		}
 	}
 	if (result) {
 		if (json_stdout && write_json_file("-", result))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * run --repeat N, --output-format and --exit-codes: what wraps run_main()
+ * run --repeat N and --output-format: what wraps run_main()
  * for the `run` verb.
  */
 #ifndef MOVESTRESS_TRIALS_H
@@ -17,8 +17,5 @@
  * entry per trial; its verdict and exit code are the worst trial's.
  */
 int run_trials(struct opts *o, json_t **result_out);
-
-/* translate a movestress exit code to the --exit-codes convention */
-int exit_code_map(const struct opts *o, int code);
 
 #endif

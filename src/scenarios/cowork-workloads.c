@@ -179,8 +179,8 @@ out:
 		close(pmfd);
 	t->failures += t->mst->failures;
 	for (i = 0; i < t->mst->nfail && t->nfail < CW_MAX_FAIL; i++)
-		snprintf(t->fail[t->nfail++], sizeof(t->fail[0]), "UFFDIO_MOVE dst=%#" PRIx64 " src=%#" PRIx64
-			 " len=%" PRIu64 ": %s", t->mst->fail[i].dst, t->mst->fail[i].src,
+		snprintf(t->fail[t->nfail++], sizeof(t->fail[0]), "%s dst=%#" PRIx64 " src=%#" PRIx64
+			 " len=%" PRIu64 ": %s", t->mst->fail[i].op, t->mst->fail[i].dst, t->mst->fail[i].src,
 			 t->mst->fail[i].len, strerror(t->mst->fail[i].err));
 	gated_exit(t);
 	return NULL;

@@ -276,7 +276,7 @@ static void handler_main(struct worker *w)
 					__atomic_fetch_add((uint64_t *)(uintptr_t)addr_of(r, to ^ 1, s), 0,
 							   __ATOMIC_RELAXED);	/* same value */
 				run_move(r, &w->st, a, addr_of(r, to ^ 1, s), MS_PAGE_SIZE, 0,
-					 r->mode->allowed_errs, &err);
+					 r->mode->allowed_errs | MOVE_RACY, &err);
 			} while ((err == EAGAIN || err == EBUSY) && ++tries < 1000000);
 			/* EEXIST/ENOENT: resolved elsewhere; the faulting thread still needs a wake */
 			if (err)

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What explore's op calls (explore-ops.c) and its threads (explore.c)
+ * share: slot addresses, page locks, stamps, the ledger, failures and the
+ * page verifier.  Apart from explore.c so that the op table and the
+ * engine that runs it do not call each other.
+ */
+#include "config.h"
+#include "engine/explore-int.h"
+#include "engine/move.h"
+#include "kernel/known-bugs.h"
+#include "kernel/health.h"
+#include "kernel/klog.h"
+#include "core/oracle.h"
+#include "core/report.h"
+#include "core/stamp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+char *xp_addr(struct xp *x, unsigned region, size_t slot)
+{
+	return region_addr(&x->run.reg[region], slot);
+}
+
+bool xp_lock(struct xp *x, size_t slot, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (__atomic_test_and_set(&x->lock[slot + i], __ATOMIC_ACQUIRE)) {
+			xp_unlock(x, slot, i);
+			return false;
+		}
+	return true;
+}
+
+void xp_unlock(struct xp *x, size_t slot, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		__atomic_clear(&x->lock[slot + i], __ATOMIC_RELEASE);
+}
+
+void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page)
+{
+	stamp_write(page, x->run.seed, REGION_SRC, (uint32_t)slot, gen);
+}
+
+void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op)
+{
+	ledger_set(&x->run, slot, region);
+	/* read by xp_fail() of any thread: relaxed atomics */
+	__atomic_store_n(&x->last[slot], (t ? t->idx : 0xff) << 8 | op, __ATOMIC_RELAXED);
+	__atomic_store_n(&x->last_t[slot], now_ns() - x->run.t0_ns, __ATOMIC_RELAXED);
+}
+
+/* write a new generation in place: the folio is exclusively ours again after fork */
+void xp_unshare(struct xp *x, size_t slot, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t w = x->run.where[slot + i];
+
+		if (w == REGION_NONE)
+			continue;
+		xp_stamp(x, slot + i, x->run.gen[slot + i] + 1, xp_addr(x, w, slot + i));
+		x->run.gen[slot + i]++;
+	}
+}
+
+void xp_fail(struct xp *x, const struct xfailure *f)
+{
+	pthread_mutex_lock(&x->fail_lock);
+	if (!x->failed) {
+		x->fail = *f;
+		x->fail.t_ns = now_ns() - x->run.t0_ns;
+		if (f->page < x->run.npages) {
+			uint32_t l = __atomic_load_n(&x->last[f->page], __ATOMIC_RELAXED);
+
+			snprintf(x->fail.last_op, sizeof(x->fail.last_op), "%s",
+				 (l & 0xff) < XOP_NR ? x->ops[l & 0xff].name : "setup");
+			x->fail.last_thread = l >> 8;
+			x->fail.last_t_ns = __atomic_load_n(&x->last_t[f->page], __ATOMIC_RELAXED);
+		}
+		__atomic_store_n(&x->failed, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&x->fail_lock);
+	__atomic_store_n(&x->run.stop, 1, __ATOMIC_RELEASE);
+}
+
+/* can the kernel still read @p?  user-mode-only uffd: a missing page is EFAULT */
+static bool kernel_readable(struct xthread *t, const void *p)
+{
+	char tmp[64];
+
+	if (!t->x->run.uffd_info.user_mode_only)
+		return false;
+	if (write(t->probe[1], p, sizeof(tmp)) != (ssize_t)sizeof(tmp))
+		return false;	/* EFAULT: nothing mapped there */
+	if (read(t->probe[0], tmp, sizeof(tmp)) < 0)
+		return true;
+	return true;
+}
+
+static void verify_fail(struct xp *x, const char *kind, size_t slot, const char *op,
+			const struct stamp *found, int state)
+{
+	struct xfailure f = { .page = (uint32_t)slot, .where = x->run.where[slot] };
+
+	snprintf(f.kind, sizeof(f.kind), "%s", kind);
+	snprintf(f.op, sizeof(f.op), "%s", op);
+	f.expected = (struct stamp_pair){ REGION_SRC, (uint32_t)slot, x->run.gen[slot], STAMP_OK };
+	if (found)
+		f.found = (struct stamp_pair){ found->region, found->page, found->gen, state };
+	xp_fail(x, &f);
+}
+
+/*
+ * One page, its lock held: where the ledger says, present (or swapped),
+ * intact, of the expected generation; at the other place nothing, not even
+ * a translation the kernel can still read through.
+ */
+bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op)
+{
+	uint8_t w = x->run.where[slot];
+	uint64_t pm[2];
+	struct stamp st;
+	enum stamp_state s;
+	unsigned r;
+
+	for (r = 0; r < 2; r++)
+		if (pagemap_read(t->pagemap, xp_addr(x, r, slot), 1, &pm[r]))
+			return true;	/* no pagemap: the end-of-run oracle still checks */
+	__atomic_add_fetch(&x->verified, 1, __ATOMIC_RELAXED);
+	if (w == REGION_NONE) {
+		if ((pm[0] | pm[1]) & (PM_PRESENT | PM_SWAPPED)) {
+			verify_fail(x, "stray", slot, op, NULL, 0);
+			return false;
+		}
+		return true;
+	}
+	if (pm[w] & PM_SWAPPED)	/* the read below swaps it in */
+		__atomic_add_fetch(&x->swapped_seen, 1, __ATOMIC_RELAXED);
+	if (!(pm[w] & (PM_PRESENT | PM_SWAPPED))) {
+		verify_fail(x, "lost", slot, op, NULL, 0);
+		return false;
+	}
+	if (pm[w ^ 1] & (PM_PRESENT | PM_SWAPPED)) {
+		verify_fail(x, "duplicated", slot, op, NULL, 0);
+		return false;
+	}
+	if (kernel_readable(t, xp_addr(x, w ^ 1, slot))) {
+		verify_fail(x, "readable-after-move", slot, op, NULL, 0);
+		return false;
+	}
+	s = stamp_check(xp_addr(x, w, slot), &st);
+	if (s != STAMP_OK) {
+		verify_fail(x, s == STAMP_ZERO ? "zeroed" : s == STAMP_CORRUPT ? "corrupt" : "garbage",
+			    slot, op, &st, s);
+		return false;
+	}
+	if (st.page != slot || st.gen != x->run.gen[slot]) {
+		verify_fail(x, st.page != slot ? "misplaced" : "stale", slot, op, &st, s);
+		return false;
+	}
+	return true;
+}
+
+/* ---- picking and executing ops ---- */
+
+/* a value below @n from 32 random bits, without a division (Lemire) */

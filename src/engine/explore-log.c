@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * explore's pure parts: --ops weights, the op log (per-thread buffers and
+ * the file format) and delta debugging over a log.
+ *
+ * Log file: the 7 bytes XLOG_MAGIC, then little-endian u32 version, u64
+ * seed, u32 threads, u32 slots per region, u64 record count, then the
+ * 24-byte struct xrec records (thread, op, arg, flags, slot, npages, err,
+ * t_ns), thread by thread, each thread's in the order it ran them.
+ */
+#include "config.h"
+#include "engine/explore-int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
+{
+	char buf[512], *tok, *save = NULL, *colon, *end;
+	unsigned long v;
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	if (!spec || !spec[0]) {
+		for (i = 0; i < XOP_NR; i++)
+			w->w[i] = xop_table[i].weight;
+		return 0;
+	}
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, len, "--ops: value too long");
+		return -EINVAL;
+	}
+	strcpy(buf, spec);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		colon = strchr(tok, ':');
+		if (colon)
+			*colon = '\0';
+		i = xop_lookup(tok);
+		if (i < 0 || i == XOP_INJECT) {
+			snprintf(err, len, "--ops: unknown op '%s': see `movestress list` for the ops", tok);
+			return -EINVAL;
+		}
+		v = xop_table[i].weight ? xop_table[i].weight : 1;
+		if (colon) {
+			errno = 0;
+			v = strtoul(colon + 1, &end, 10);
+			if (errno || end == colon + 1 || *end || v == 0 || v > 1000000 || colon[1] == '-') {
+				snprintf(err, len, "--ops: %s: invalid weight '%s': expected a positive integer 1..1000000",
+					 tok, colon + 1);
+				return -EINVAL;
+			}
+		}
+		w->w[i] = (unsigned)v;
+	}
+	return 0;
+}
+
+void xweights_finish(struct xweights *w)
+{
+	int i;
+
+	w->total = 0;
+	for (i = 0; i < XOP_NR; i++) {
+		w->total += w->w[i];
+		w->cum[i] = (uint32_t)w->total;
+	}
+}
+
+int xweights_pick(const struct xweights *w, uint64_t r)
+{
+	uint32_t x;
+	int i;
+
+	if (!w->total)
+		return -1;
+	x = (uint32_t)(((r >> 32) * w->total) >> 32);	/* below total, without a division */
+	for (i = 0; i < XOP_NR; i++)
+		if (x < w->cum[i])
+			return i;
+	return -1;
+}
+
+int xlog_add(struct xlog *l, const struct xrec *r)
+{
+	l->total++;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		struct xrec *p;
+
+		if (l->ring) {
+			l->rec[(l->total - 1) % l->cap] = *r;
+			return 0;
+		}
+		p = realloc(l->rec, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->rec = p;
+		l->cap = cap;
+	}
+	l->rec[l->n++] = *r;
+	return 0;
+}
+
+void xlog_free(struct xlog *l)
+{
+	free(l->rec);
+	memset(l, 0, sizeof(*l));
+}
+
+int xlog_write(const char *path, const struct xlog_file *f)
+{
+	FILE *fp = fopen(path, "we");
+	uint64_t n = f->n;
+	uint32_t v = XLOG_VERSION;
+	int ok;
+
+	if (!fp)
+		return -errno;
+	ok = fwrite(XLOG_MAGIC, 1, 7, fp) == 7 && fwrite(&v, 4, 1, fp) == 1 &&
+	     fwrite(&f->seed, 8, 1, fp) == 1 && fwrite(&f->nthreads, 4, 1, fp) == 1 &&
+	     fwrite(&f->npages, 4, 1, fp) == 1 && fwrite(&n, 8, 1, fp) == 1 &&
+	     (!n || fwrite(f->rec, sizeof(*f->rec), n, fp) == n);
+	if (fclose(fp) || !ok)
+		return -EIO;
+	return 0;
+}
+
+bool xlog_is_log(const char *path)
+{
+	char magic[7];
+	FILE *fp = fopen(path, "re");
+	bool yes;
+
+	if (!fp)
+		return false;
+	yes = fread(magic, 1, 7, fp) == 7 && !memcmp(magic, XLOG_MAGIC, 7);
+	fclose(fp);
+	return yes;
+}
+
+int xlog_read(const char *path, struct xlog_file *f, char *err, size_t len)
+{
+	FILE *fp = fopen(path, "re");
+	char magic[7];
+	uint64_t n, i;
+	int ret = -EINVAL;
+
+	memset(f, 0, sizeof(*f));
+	if (!fp) {
+		snprintf(err, len, "--replay: cannot open %s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	if (fread(magic, 1, 7, fp) != 7 || memcmp(magic, XLOG_MAGIC, 7)) {
+		snprintf(err, len, "--replay: %s is not an explore op log (no %s header)", path, "MSXLOG");
+		goto out;
+	}
+	if (fread(&f->version, 4, 1, fp) != 1 || f->version != XLOG_VERSION) {
+		snprintf(err, len, "--replay: %s: log version %u, this movestress reads version %u",
+			 path, f->version, XLOG_VERSION);
+		goto out;
+	}
+	if (fread(&f->seed, 8, 1, fp) != 1 || fread(&f->nthreads, 4, 1, fp) != 1 ||
+	    fread(&f->npages, 4, 1, fp) != 1 || fread(&n, 8, 1, fp) != 1 ||
+	    !f->nthreads || f->nthreads > XP_MAX_THREADS || !f->npages ||
+	    f->npages % XP_CHUNK_PAGES || n > (1ULL << 30)) {
+		snprintf(err, len, "--replay: %s: corrupt header", path);
+		goto out;
+	}
+	f->rec = calloc(n ? n : 1, sizeof(*f->rec));
+	if (!f->rec || fread(f->rec, sizeof(*f->rec), n, fp) != n || fgetc(fp) != EOF) {
+		snprintf(err, len, "--replay: %s: truncated or trailing data (corrupt log)", path);
+		goto out;
+	}
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		const struct xrec *r = &f->rec[i];
+
+		if (r->thread >= f->nthreads || r->op >= XOP_NR ||
+		    (uint64_t)r->slot + (r->npages ? r->npages : 1) > f->npages ||
+		    r->npages > XP_CHUNK_PAGES) {
+			snprintf(err, len, "--replay: %s: corrupt record %" PRIu64, path, i);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	fclose(fp);
+	if (ret) {
+		free(f->rec);
+		f->rec = NULL;
+		f->n = 0;
+	}
+	return ret;
+}
+
+/* ---- ddmin ---- */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* the records of @rec whose @keep is set, into @out; returns the count */
+static size_t gather(const struct xrec *rec, const bool *keep, size_t n, struct xrec *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (keep[i])
+			out[k++] = rec[i];
+	return k;
+}
+
+/*
+ * Zeller's ddmin: split the surviving records into @parts chunks; try each
+ * chunk alone, then each complement; on success continue from it, else
+ * double the granularity until it is one record per chunk.
+ */
+size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64_t budget_ns)
+{
+	uint64_t deadline = mono_ns() + budget_ns;
+	bool *keep = malloc(n ? n : 1), *trial = malloc(n ? n : 1);
+	struct xrec *buf = malloc((n ? n : 1) * sizeof(*buf));
+	size_t parts = 2, alive = n, i, k, m;
+
+	if (!keep || !trial || !buf) {
+		free(keep);
+		free(trial);
+		free(buf);
+		return n;
+	}
+	memset(keep, 1, n);
+	while (alive >= 2 && mono_ns() < deadline) {
+		size_t chunk = (alive + parts - 1) / parts, p;
+		bool reduced = false;
+
+		for (p = 0; p < parts && !reduced && mono_ns() < deadline; p++) {
+			for (int comp = 0; comp < 2 && !reduced; comp++) {
+				/* idx among alive records: chunk p is [p*chunk, (p+1)*chunk) */
+				for (i = 0, k = 0; i < n; i++) {
+					bool in = keep[i] && k >= p * chunk && k < (p + 1) * chunk;
+
+					trial[i] = keep[i] && (comp ? !in : in);
+					k += keep[i];
+				}
+				m = gather(rec, trial, n, buf);
+				if (!m || m == alive || !fails(buf, m, arg))
+					continue;
+				memcpy(keep, trial, n);
+				alive = m;
+				parts = comp ? (parts > 2 ? parts - 1 : 2) : 2;
+				reduced = true;
+			}
+		}
+		if (!reduced) {
+			if (parts >= alive)
+				break;
+			parts = parts * 2 < alive ? parts * 2 : alive;
+		}
+	}
+	m = gather(rec, keep, n, buf);
+	memcpy(rec, buf, m * sizeof(*rec));
+	free(keep);
+	free(trial);
+	free(buf);
+	return m;
+}

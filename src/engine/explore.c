@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The explore engine: two uffd-registered regions of stamped pages (a
+ * page is at slot s of the source or of the destination, or nowhere),
+ * op threads drawing ops from xop_table with per-thread PRNGs, fault
+ * handler threads, and verifier threads that check pages against the
+ * ledger while everything moves.  Every op is logged; see explore.h.
+ *
+ * Locking: an op that changes the ledger holds the byte locks of its slots
+ * (xp_lock), so the ledger is exact for a page whenever its lock is free.
+ * Ops that change no page (advice, fork, neighbours) take the layout lock
+ * shared; mremap and mprotect take it exclusively, so nothing runs on a
+ * chunk that is away or read-only.
+ */
+#include "config.h"
+#include "engine/explore.h"
+#include "engine/explore-int.h"
+#include "engine/move.h"
+#include "kernel/known-bugs.h"
+#include "kernel/health.h"
+#include "kernel/klog.h"
+#include "core/oracle.h"
+#include "core/report.h"
+#include "core/stamp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline uint32_t below(uint64_t r, uint32_t n)
+{
+	return (uint32_t)(((r & 0xffffffffULL) * n) >> 32);
+}
+
+static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec)
+{
+	size_t nchunks = x->run.npages / XP_CHUNK_PAGES;
+	uint64_t r = rng_next(&t->rng);
+	size_t chunk = below(r >> 32, (uint32_t)nchunks), off, n = 1;
+
+	/* contention by design: a share of ops go to a chunk another thread works on */
+	if (x->nthreads > 1 && xop_table[op].range != XR_NONE && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
+		unsigned other = below(r >> 8, x->nthreads);
+
+		chunk = __atomic_load_n(&x->cur_chunk[other], __ATOMIC_RELAXED);
+		rec->arg = 0x80;
+	}
+	if (x->cfg->partition && nchunks >= x->nthreads)	/* as the bare loop: each its own */
+		chunk = t->idx * (nchunks / x->nthreads) + chunk % (nchunks / x->nthreads);
+	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
+	r = rng_next(&t->rng);
+	switch (xop_table[op].range) {
+	case XR_PAGE:
+	case XR_NONE:
+		break;
+	case XR_BATCH:
+		n = 2 + below(r, 15);
+		break;
+	case XR_SPLIT:
+		n = 17 + below(r, 240);
+		break;
+	case XR_PMD:
+		n = XP_CHUNK_PAGES;
+		break;
+	}
+	off = n == XP_CHUNK_PAGES ? 0 : below(r >> 24, (uint32_t)(XP_CHUNK_PAGES - n + 1));
+	rec->slot = (uint32_t)(chunk * XP_CHUNK_PAGES + off);
+	rec->npages = (uint32_t)n;
+	rec->arg |= (r >> 63) & 1;	/* the region of an unlocked op */
+	if (op == XOP_REFILL) {
+		/* look for a dropped page in the chunk */
+		for (off = 0; off < XP_CHUNK_PAGES; off++) {
+			size_t s = chunk * XP_CHUNK_PAGES + (rec->slot + off) % XP_CHUNK_PAGES;
+
+			if (__atomic_load_n(&x->run.where[s], __ATOMIC_RELAXED) == REGION_NONE) {
+				rec->slot = (uint32_t)s;
+				break;
+			}
+		}
+	}
+}
+
+/* an op failed: do its pages show why (a duplicate made EEXIST)?  false: failure recorded */
+static bool verify_range(struct xp *x, struct xthread *t, const struct xrec *rec, const char *op)
+{
+	uint32_t i;
+
+	if (!xop_table[rec->op].locks)
+		return true;
+	for (i = 0; i < rec->npages; i++)
+		if (!xp_verify_page(x, t, rec->slot + i, op))
+			return false;
+	return true;
+}
+
+/* run one op described by @rec (slot, npages, arg set); fills flags, err */
+static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
+{
+	const struct xop_desc *d = &xop_table[rec->op];
+	struct xctx c = { .x = x, .t = t, .rec = rec };
+	bool excl = rec->op == XOP_MREMAP || rec->op == XOP_MPROTECT;
+	uint64_t t0;
+	int err;
+
+	if (d->locks && !xp_lock(x, rec->slot, rec->npages)) {
+		rec->t_ns = now_ns() - x->run.t0_ns;
+		rec->flags = XF_BUSY;
+		t->busy[rec->op]++;
+		return;
+	}
+	if (excl)
+		pthread_rwlock_wrlock(&x->layout);
+	else if (!d->locks)
+		pthread_rwlock_rdlock(&x->layout);
+	if (d->pre && !d->pre(&c)) {
+		rec->t_ns = now_ns() - x->run.t0_ns;
+		t->skipped[rec->op]++;
+		goto out;
+	}
+	t0 = now_ns();
+	rec->t_ns = t0 - x->run.t0_ns;
+	err = d->call(&c);
+	if (!d->self_timed)
+		hist_add(&t->lat[rec->op], now_ns() - t0);
+	rec->flags = XF_DONE;
+	rec->err = err;
+	t->count[rec->op]++;
+	t->contended[rec->op] += rec->arg >> 7 && rec->op != XOP_INJECT;
+	if (err) {
+		t->errno_count[rec->op][err < MS_MAX_ERRNO ? err : 0]++;
+		if (!(d->legit & ERRB(err)) && verify_range(x, t, rec, d->name)) {
+			struct xfailure f = { .page = rec->slot, .err = err };
+
+			snprintf(f.kind, sizeof(f.kind), "op-error");
+			snprintf(f.op, sizeof(f.op), "%s", d->name);
+			rec->flags |= XF_FAIL;
+			t->errors[rec->op]++;
+			xp_fail(x, &f);
+		}
+	}
+	if (d->update && (!err || c.moved))
+		d->update(&c);
+out:
+	if (excl || !d->locks)
+		pthread_rwlock_unlock(&x->layout);
+	if (d->locks)
+		xp_unlock(x, rec->slot, rec->npages);
+	run_progress(&t->st);
+}
+
+static void log_rec(struct xthread *t, const struct xrec *rec)
+{
+	if (xlog_add(&t->log, rec))
+		t->log.ring = true;	/* out of memory: keep the tail */
+}
+
+/* the baseline: this thread's slice moved back and forth, ioctls only, the ledger at the end */
+static void bare_loop(struct xthread *t)
+{
+	struct xp *x = t->x;
+	size_t lo = x->run.npages * t->idx / x->nthreads, hi = x->run.npages * (t->idx + 1) / x->nthreads;
+	size_t s = lo, i;
+	uint64_t ops = 0;
+	int dir = 0, err;
+
+	while (!run_stopped(&x->run)) {
+		for (s = lo; s < hi; s++) {
+			if (uffd_move(x->run.uffd, (uintptr_t)xp_addr(x, dir ^ 1, s),
+				      (uintptr_t)xp_addr(x, dir, s), MS_PAGE_SIZE, 0, &err) != MS_PAGE_SIZE)
+				break;
+			if (!(++ops & 1023)) {
+				run_progress(&t->st);
+				if (run_stopped(&x->run)) {
+					s++;
+					break;
+				}
+			}
+		}
+		if (s < hi && !run_stopped(&x->run))
+			break;
+		if (s == hi) {
+			dir ^= 1;
+			s = lo;
+		}
+	}
+	for (i = lo; i < hi; i++)
+		ledger_set(&x->run, i, i < s ? dir ^ 1 : dir);
+	t->count[XOP_MOVE1] = ops;
+}
+
+static void *op_thread(void *arg)
+{
+	struct xthread *t = arg;
+	struct xp *x = t->x;
+	size_t i = 0;
+
+	set_thread_name("explore", t->idx, t->st.name);
+	if (x->cfg->bare) {
+		bare_loop(t);
+		return NULL;
+	}
+	while (!run_stopped(&x->run)) {
+		struct xrec rec = { .thread = (uint8_t)t->idx };
+
+		if (t->script) {
+			unsigned tries;
+
+			if (i >= t->nscript)
+				break;
+			rec = t->script[i++];
+			rec.flags = 0;
+			/*
+			 * The same op order per thread: wait a little for a busy
+			 * page; a negative control waits for its precondition too,
+			 * as it did when it was recorded.
+			 */
+			for (tries = 0; tries < 10000 && !run_stopped(&x->run); tries++) {
+				exec_op(x, t, &rec);
+				if (rec.flags & XF_DONE || (rec.flags != XF_BUSY && rec.op != XOP_INJECT))
+					break;
+				if (rec.flags == XF_BUSY)
+					t->busy[rec.op]--;
+				else
+					t->skipped[rec.op]--;
+				rec.flags = 0;
+				sched_yield();
+			}
+			if (!(rec.flags & XF_DONE))
+				__atomic_add_fetch(&x->diverged, 1, __ATOMIC_RELAXED);
+		} else if (!t->idx && x->cfg->inject_kind >= 0 && x->inject_at_ns &&
+			   now_ns() - x->run.t0_ns >= x->inject_at_ns) {
+			/* the negative control, as soon as its page is somewhere and free */
+			rec.op = XOP_INJECT;
+			rec.arg = (uint8_t)x->cfg->inject_kind;
+			rec.slot = x->cfg->inject_page;
+			rec.npages = 1;
+			exec_op(x, t, &rec);
+			if (rec.flags & XF_DONE)
+				x->inject_at_ns = 0;
+			else
+				continue;	/* not logged: it did not happen */
+		} else {
+			rec.op = (uint8_t)xweights_pick(&x->cfg->w, rng_next(&t->rng));
+			pick_range(x, t, rec.op, &rec);
+			exec_op(x, t, &rec);
+		}
+		log_rec(t, &rec);
+	}
+	return NULL;
+}
+
+static void *verifier_thread(void *arg)
+{
+	struct xthread *t = arg;
+	struct xp *x = t->x;
+	size_t s = t->idx - x->nthreads;
+	unsigned nv = x->cfg->verifiers;
+
+	set_thread_name("verify", t->idx - x->nthreads, t->st.name);
+	while (!run_stopped(&x->run)) {
+		uint32_t inj = __atomic_load_n(&x->inject_wait, __ATOMIC_ACQUIRE);
+
+		if (inj) {	/* a negative control waits for us, its lock held */
+			xp_verify_page(x, t, inj - 1, "verifier");
+			__atomic_store_n(&x->inject_wait, 0, __ATOMIC_RELEASE);
+		}
+		s = (s + nv) % x->run.npages;
+		if (!xp_lock(x, s, 1))
+			continue;
+		xp_verify_page(x, t, s, "verifier");
+		xp_unlock(x, s, 1);
+		run_progress(&t->st);
+	}
+	return NULL;
+}
+
+/* fault-driven MOVE: bring the page in from the other region, DONTWAKE, then wake */
+static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
+{
+	unsigned r = region_slot(&x->run.reg[REGION_SRC], (void *)(uintptr_t)addr) >= 0 ? REGION_SRC : REGION_DST;
+	long s = region_slot(&x->run.reg[r], (void *)(uintptr_t)addr);
+	uint64_t dst, src;
+	int64_t moved = 0;
+	int err = 0, tries;
+
+	if (s < 0)
+		return;
+	__atomic_load_n(&x->fault_seq, __ATOMIC_ACQUIRE);	/* the toucher's side: see call_fault() */
+	dst = (uintptr_t)xp_addr(x, r, s);
+	src = (uintptr_t)xp_addr(x, r ^ 1, s);
+	for (tries = 0; tries < 100 && moved != (int64_t)MS_PAGE_SIZE; tries++) {
+		moved = run_move(&x->run, &t->st, dst, src, MS_PAGE_SIZE, UFFDIO_MOVE_MODE_DONTWAKE,
+				 ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
+		if (err == EBUSY)
+			xp_unshare(x, s, 1);	/* the toucher holds the lock and waits */
+		else if (err && err != EAGAIN)
+			break;
+	}
+	if (moved != (int64_t)MS_PAGE_SIZE && err == EBUSY) {
+		/*
+		 * A reference elsewhere in the large folio (a page of it in a
+		 * pipe, a pinned buffer) keeps it from splitting: EBUSY until
+		 * released.  Resolve the fault by copy, as a GC would.
+		 */
+		struct uffdio_copy cp = { .dst = dst, .src = (uintptr_t)t->buf, .len = MS_PAGE_SIZE,
+					  .mode = UFFDIO_COPY_MODE_DONTWAKE };
+
+		memcpy(t->buf, (void *)(uintptr_t)src, MS_PAGE_SIZE);
+		if (!ioctl(x->run.uffd, UFFDIO_COPY, &cp) &&
+		    !madvise((void *)(uintptr_t)src, MS_PAGE_SIZE, MADV_DONTNEED)) {
+			moved = MS_PAGE_SIZE;
+			t->st.aux_ops++;	/* copy fallbacks */
+		}
+	}
+	if (moved != (int64_t)MS_PAGE_SIZE) {
+		struct uffdio_zeropage z = { .range = { dst, MS_PAGE_SIZE } };
+		struct xfailure f = { .page = (uint32_t)s, .err = err };
+
+		snprintf(f.kind, sizeof(f.kind), "op-error");
+		snprintf(f.op, sizeof(f.op), "fault-move");
+		xp_fail(x, &f);
+		ioctl(x->run.uffd, UFFDIO_ZEROPAGE, &z);	/* let the toucher go */
+	}
+	__atomic_add_fetch(&x->fault_done, 1, __ATOMIC_RELEASE);
+	uffd_wake(x->run.uffd, dst, MS_PAGE_SIZE);
+}
+
+static void *handler_thread(void *arg)
+{
+	struct xthread *t = arg;
+	struct xp *x = t->x;
+	struct pollfd pfd = { .fd = x->run.uffd, .events = POLLIN };
+
+	set_thread_name("handler", t->idx - x->nthreads - x->cfg->verifiers, t->st.name);
+	while (!__atomic_load_n(&x->run.stop_handlers, __ATOMIC_ACQUIRE)) {
+		struct uffd_msg msg;
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		if (read(x->run.uffd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event == UFFD_EVENT_PAGEFAULT)
+			handle_fault(x, t, msg.arg.pagefault.address & ~(MS_PAGE_SIZE - 1));
+		run_progress(&t->st);
+	}
+	return NULL;
+}
+
+/* ---- setup ---- */
+
+/* 2 MiB aligned, one VMA, a PROT_NONE guard, then a 1 MiB hole for neighbours */
+static int map_xregion(struct region *rg, size_t npages)
+{
+	size_t bytes = npages * MS_PAGE_SIZE, total = bytes + 3 * MS_PMD_SIZE;
+	char *res = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *base;
+
+	if (res == MAP_FAILED)
+		return -errno;
+	base = (char *)(((uintptr_t)res + MS_PMD_SIZE - 1) & ~(MS_PMD_SIZE - 1));
+	*rg = (struct region){ .base = base, .vma_pages = npages, .vma_stride = bytes + MS_PMD_SIZE,
+			       .nvmas = 1, .res = res, .res_len = total };
+	if (mmap(base, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) == MAP_FAILED)
+		return -errno;
+	/*
+	 * Folios of every size we can get: PMD THPs (MADV_HUGEPAGE), base
+	 * pages (MADV_NOHUGEPAGE), and, in the chunks left alone, the mTHP
+	 * sizes the host (or --mthp) sets to "always".
+	 */
+	for (size_t c = 0; c < npages / XP_CHUNK_PAGES; c++)
+		if (c % 3 < 2)
+			madvise(base + c * MS_PMD_SIZE, MS_PMD_SIZE, c % 3 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
+	return munmap(base + bytes + MS_PMD_SIZE / 2, MS_PMD_SIZE) ? -errno : 0;
+}
+
+static int setup(struct xp *x, char *why, size_t len)
+{
+	const struct xp_cfg *cfg = x->cfg;
+	size_t s, n = cfg->npages;
+	unsigned r, i;
+	int ret;
+
+	x->run.seed = cfg->seed;
+	x->run.npages = n;
+	x->run.where = calloc(n, 1);
+	x->run.gen = calloc(n, sizeof(*x->run.gen));
+	x->lock = calloc(n, 1);
+	x->pinned = calloc(n, 1);
+	x->last = calloc(n, sizeof(*x->last));
+	x->last_t = calloc(n, sizeof(*x->last_t));
+	x->cur_chunk = calloc(XP_MAX_THREADS, sizeof(*x->cur_chunk));
+	if (!x->run.where || !x->run.gen || !x->lock || !x->pinned || !x->last || !x->last_t || !x->cur_chunk)
+		return -ENOMEM;
+	ret = uffd_open_api(UFFD_FEATURE_MOVE, &x->run.uffd_info, why, len);
+	if (ret < 0)
+		return ret == -ENOMEM ? ret : -EOPNOTSUPP;
+	x->run.uffd = ret;
+	if (!(x->run.uffd_info.features & UFFD_FEATURE_MOVE)) {
+		snprintf(why, len, "kernel lacks UFFD_FEATURE_MOVE (needs Linux >= 6.8)");
+		return -EOPNOTSUPP;
+	}
+	for (r = 0; r < MS_NR_REGIONS; r++) {
+		ret = map_xregion(&x->run.reg[r], n);
+		if (ret) {
+			snprintf(why, len, "mmap: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	for (s = 0; s < n; s++) {
+		stamp_write(xp_addr(x, REGION_SRC, s), cfg->seed, REGION_SRC, (uint32_t)s, 0);
+		x->last[s] = 0xffffu << 8 | 0xff;
+	}
+	for (r = 0; r < MS_NR_REGIONS; r++) {
+		ret = uffd_register(x->run.uffd, x->run.reg[r].base, n * MS_PAGE_SIZE, why, len);
+		if (ret)
+			return ret == -EOPNOTSUPP ? ret : -EIO;
+	}
+	x->nthreads = cfg->threads;
+	x->thr = calloc(cfg->threads + cfg->verifiers + cfg->handlers, sizeof(*x->thr));
+	if (!x->thr)
+		return -ENOMEM;
+	for (i = 0; i < cfg->threads + cfg->verifiers + cfg->handlers; i++) {
+		struct xthread *t = &x->thr[i];
+
+		t->x = x;
+		t->idx = i;
+		t->rng = cfg->seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+		t->log.ring = !cfg->keep_log;
+		if (t->log.ring) {
+			t->log.rec = calloc(XP_TAIL, sizeof(*t->log.rec));
+			t->log.cap = XP_TAIL;
+		}
+		t->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		t->buf = aligned_alloc(MS_PAGE_SIZE, MS_PAGE_SIZE);
+		t->mst = calloc(XOP_NR, sizeof(*t->mst));
+		t->scratch = mmap(NULL, MS_PMD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (pipe2(t->pipe, O_CLOEXEC | O_NONBLOCK) || pipe2(t->probe, O_CLOEXEC | O_NONBLOCK) || !t->buf || t->scratch == MAP_FAILED ||
+		    t->pagemap < 0 || !t->mst)
+			return -errno ? -errno : -ENOMEM;
+#if HAVE_LIBURING
+		t->ring_ok = i < cfg->threads && !io_uring_queue_init(2, &t->ring, 0);
+#endif
+	}
+	return 0;
+}
+
+static void teardown(struct xp *x)
+{
+	unsigned i, r;
+
+	for (i = 0; x->thr && i < x->cfg->threads + x->cfg->verifiers + x->cfg->handlers; i++) {
+		struct xthread *t = &x->thr[i];
+
+#if HAVE_LIBURING
+		if (t->ring_ok)
+			io_uring_queue_exit(&t->ring);
+#endif
+		if (t->pipe[0] > 0) {
+			close(t->pipe[0]);
+			close(t->pipe[1]);
+		}
+		if (t->probe[0] > 0) {
+			close(t->probe[0]);
+			close(t->probe[1]);
+		}
+		if (t->pagemap > 0)
+			close(t->pagemap);
+		if (t->scratch && t->scratch != MAP_FAILED)
+			munmap(t->scratch, MS_PMD_SIZE);
+		free(t->buf);
+		free(t->scripts_buf);
+		free(t->mst);
+		xlog_free(&t->log);
+	}
+	free(x->thr);
+	for (r = 0; r < MS_NR_REGIONS; r++) {
+		const struct region *rg = &x->run.reg[r];
+		char *hole = rg->base + rg->vma_pages * MS_PAGE_SIZE + MS_PMD_SIZE / 2;
+
+		/* not the neighbours' hole: someone else's mmap may live there now */
+		if (!rg->res)
+			continue;
+		munmap(rg->res, (size_t)(hole - rg->res));
+		munmap(hole + MS_PMD_SIZE, rg->res_len - (size_t)(hole + MS_PMD_SIZE - rg->res));
+	}
+	if (x->run.uffd > 0)
+		close(x->run.uffd);
+	free(x->run.where);
+	free(x->run.gen);
+	free(x->lock);
+	free(x->pinned);
+	free(x->last);
+	free(x->last_t);
+	free(x->cur_chunk);
+}
+
+
+/* ---- the run ---- */
+
+static void *thread_main(void *arg)
+{
+	struct xthread *t = arg;
+	struct xp *x = t->x;
+
+	__atomic_store_n(&t->st.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	if (t->idx < x->nthreads) {
+		struct timespec cpu;
+
+		op_thread(t);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+		t->cpu_ns = (uint64_t)cpu.tv_sec * 1000000000ULL + cpu.tv_nsec;
+		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&x->ops_done, 1, __ATOMIC_RELEASE);
+	} else if (t->idx < x->nthreads + x->cfg->verifiers) {
+		verifier_thread(t);
+	} else {
+		handler_thread(t);
+	}
+	return NULL;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct xrec *x = a, *y = b;
+
+	return x->t_ns < y->t_ns ? -1 : x->t_ns > y->t_ns;
+}
+
+/* replay: each thread runs its own records of the log, in their order (serial: thread 0 all) */
+static int assign_scripts(struct xp *x, const struct xlog_file *f)
+{
+	size_t i, *n = calloc(x->nthreads, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	if (x->cfg->serial) {
+		struct xthread *t = &x->thr[0];
+
+		free(n);
+		t->scripts_buf = calloc(f->n ? f->n : 1, sizeof(struct xrec));
+		if (!t->scripts_buf)
+			return -ENOMEM;
+		for (i = 0; i < f->n; i++)
+			if (f->rec[i].flags & (XF_DONE | XF_FAIL))
+				t->scripts_buf[t->nscript++] = f->rec[i];
+		qsort(t->scripts_buf, t->nscript, sizeof(struct xrec), by_time);
+		t->script = t->scripts_buf;
+		for (i = 1; i < x->nthreads; i++)
+			x->thr[i].script = t->scripts_buf;	/* empty: nscript 0 */
+		return 0;
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->rec[i].thread < x->nthreads && (f->rec[i].flags & (XF_DONE | XF_FAIL)))
+			n[f->rec[i].thread]++;
+	for (i = 0; i < x->nthreads; i++) {
+		x->thr[i].script = x->thr[i].scripts_buf = calloc(n[i] ? n[i] : 1, sizeof(struct xrec));
+		if (!x->thr[i].scripts_buf) {
+			free(n);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < f->n; i++) {
+		struct xthread *t;
+
+		if (f->rec[i].thread >= x->nthreads || !(f->rec[i].flags & (XF_DONE | XF_FAIL)))
+			continue;
+		t = &x->thr[f->rec[i].thread];
+		t->scripts_buf[t->nscript++] = f->rec[i];
+	}
+	free(n);
+	return 0;
+}
+
+/* sleep until the runtime ends, the ops run out (replay), a failure, or an op thread hangs */
+static void wait_run(struct xp *x)
+{
+	struct timespec tick = { 0, 20 * 1000000L };
+	uint64_t last[XP_MAX_THREADS] = { 0 }, since[XP_MAX_THREADS], cur, t = now_ns();
+	unsigned i;
+
+	for (i = 0; i < x->nthreads; i++)
+		since[i] = t;
+	while (!run_stopped(&x->run)) {
+		siginfo_t si;
+
+		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0) {
+			fprintf(stderr, "movestress: explore: %s: stopping, checking, restoring the system\n",
+				strsignal(si.si_signo));
+			break;
+		}
+		t = now_ns();
+		if (t - x->run.t0_ns >= x->cfg->runtime_ns ||
+		    __atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
+			break;
+		for (i = 0; i < x->nthreads; i++) {
+			struct xthread *th = &x->thr[i];
+
+			cur = __atomic_load_n(&th->st.progress, __ATOMIC_RELAXED);
+			if (cur != last[i] || __atomic_load_n(&th->done, __ATOMIC_ACQUIRE)) {
+				last[i] = cur;
+				since[i] = t;
+			} else if (t - since[i] >= x->cfg->o->hang_timeout_ns) {
+				char path[64], stack[2048] = "";
+				FILE *f;
+
+				snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
+					 __atomic_load_n(&th->st.tid, __ATOMIC_ACQUIRE));
+				f = fopen(path, "re");
+				if (f) {
+					stack[fread(stack, 1, sizeof(stack) - 1, f)] = '\0';
+					fclose(f);
+				}
+				fprintf(stderr, "movestress: explore: watchdog: %s made no progress for %.1fs; its stack:\n%s",
+					th->st.name, (t - since[i]) / 1e9, stack);
+				x->hung = 1;
+				break;
+			}
+		}
+		if (x->hung)
+			break;
+	}
+	__atomic_store_n(&x->run.stop, 1, __ATOMIC_RELEASE);
+}
+
+/* the end: every page exactly once and intact (oracle.c), while nothing moves */
+static void final_oracle(struct xp *x, struct xp_result *res)
+{
+	struct oracle_input in = {
+		.reg = x->run.reg, .npages = x->run.npages, .where = x->run.where,
+		.gen = x->run.gen, .seed = x->run.seed,
+	};
+	struct oracle_result *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return;
+	oracle_check(&in, o);
+	json_object_set_new(res->json, "oracle", oracle_to_json(o));
+	if (o->violations && !x->failed) {
+		const struct oracle_violation *v = &o->detail[0];
+		struct xfailure f = { .page = v->page, .where = v->exp_region };
+
+		snprintf(f.kind, sizeof(f.kind), "%s", oracle_kind_name(v->kind));
+		snprintf(f.op, sizeof(f.op), "end-oracle");
+		f.expected = (struct stamp_pair){ REGION_SRC, v->page, v->exp_gen, STAMP_OK };
+		f.found = (struct stamp_pair){ v->found.region, v->found.page, v->found.gen, v->state };
+		xp_fail(x, &f);
+	}
+	free(o);
+}
+
+/* MOVE counters of one thread_stats into @mv (run_move's accounting) */
+static void merge_stats(struct thread_stats *mv, const struct thread_stats *st)
+{
+	unsigned i;
+
+	mv->ops += st->ops;
+	mv->pages += st->pages;
+	mv->failures += st->failures;
+	mv->moved_but_failed += st->moved_but_failed;
+	for (i = 0; i < MS_MAX_ERRNO; i++)
+		mv->retries[i] += st->retries[i];
+	for (i = 0; i < st->nfail && mv->nfail < MS_MAX_FAILS; i++)
+		mv->fail[mv->nfail++] = st->fail[i];
+	hist_merge(&mv->move_lat, &st->move_lat);
+}
+
+static void merge_results(struct xp *x, struct xp_result *res, struct thread_stats *mv)
+{
+	unsigned i, op, nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers;
+	size_t total = 0, k = 0;
+
+	for (i = 0; i < nall; i++) {
+		struct xthread *t = &x->thr[i];
+
+		for (op = 0; op < XOP_NR; op++) {
+			res->ops[op] += t->count[op];
+			res->busy[op] += t->busy[op];
+			res->skipped[op] += t->skipped[op];
+			res->errors[op] += t->errors[op];
+			res->contended[op] += t->contended[op];
+		}
+		res->op_cpu_ns += t->cpu_ns;
+		mv->aux_ops += t->st.aux_ops;
+		merge_stats(mv, &t->st);
+		for (op = 0; op < XOP_NR; op++)
+			merge_stats(mv, &t->mst[op]);
+		total += t->log.n;
+	}
+	res->moved_but_failed = mv->moved_but_failed;
+	res->log.rec = calloc(total ? total : 1, sizeof(struct xrec));
+	res->log.seed = x->cfg->seed;
+	res->log.nthreads = x->nthreads;
+	res->log.npages = (uint32_t)x->run.npages;
+	res->log.version = XLOG_VERSION;
+	for (i = 0; res->log.rec && i < x->nthreads; i++) {
+		struct xlog *l = &x->thr[i].log;
+		size_t j, first = l->ring && l->total > l->cap ? l->total % l->cap : 0;
+
+		for (j = 0; j < l->n; j++)
+			res->log.rec[k++] = l->rec[(first + j) % l->n];
+	}
+	res->log.n = k;
+}
+
+json_t *xp_ops_json(const struct xp *x, const struct xp_result *res);
+
+int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
+{
+	struct xp *x = calloc(1, sizeof(*x));
+	unsigned long taint0 = 0, taint1 = 0;
+	struct klog_report reps[8];
+	struct thread_stats *mv = calloc(1, sizeof(*mv));
+	pthread_rwlockattr_t ra;
+	char why[512] = "", marker[64];
+	unsigned i, nall = cfg->threads + cfg->verifiers + cfg->handlers;
+	int ret, nrep = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!x || !mv) {
+		free(x);
+		free(mv);
+		return res->code = MS_EXIT_ENV;
+	}
+	x->cfg = cfg;
+	x->ops = xop_table;
+	x->run.o = cfg->o;
+	x->run.uffd = -1;
+	pthread_mutex_init(&x->fail_lock, NULL);
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&x->layout, &ra);
+	ret = setup(x, why, sizeof(why));
+	if (!ret && cfg->replay)
+		ret = assign_scripts(x, cfg->replay);
+	if (ret) {
+		fprintf(stderr, "movestress: explore: %s%s\n", ret == -EOPNOTSUPP ? "skipped: " : "", why);
+		res->code = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+		goto out;
+	}
+	health_taint_read(&taint0);
+	snprintf(marker, sizeof(marker), "explore %d %" PRIu64, getpid(), now_ns());
+	klog_mark(marker);
+	x->run.t0_ns = now_ns();
+	if (cfg->inject_kind >= 0 && !cfg->replay)
+		x->inject_at_ns = cfg->runtime_ns / 3 ? cfg->runtime_ns / 3 : 1;
+	for (i = 0; i < nall; i++)
+		if (pthread_create(&x->thr[i].thread, NULL, thread_main, &x->thr[i])) {
+			fprintf(stderr, "movestress: explore: pthread_create failed\n");
+			_exit(MS_EXIT_ENV);
+		}
+	wait_run(x);
+	if (x->hung) {
+		/* threads may be stuck in the kernel: nothing to join */
+		fprintf(stderr, "movestress: explore: hang; exiting with code %d\n", MS_EXIT_HANG);
+		_exit(MS_EXIT_HANG);
+	}
+	for (i = 0; i < cfg->threads + cfg->verifiers; i++)
+		pthread_join(x->thr[i].thread, NULL);
+	__atomic_store_n(&x->run.stop_handlers, 1, __ATOMIC_RELEASE);
+	for (; i < nall; i++)
+		pthread_join(x->thr[i].thread, NULL);
+	x->run.elapsed_ns = now_ns() - x->run.t0_ns;
+#if HAVE_LIBURING
+	for (i = 0; i < cfg->threads; i++)
+		if (x->thr[i].pinned_n)
+			io_uring_unregister_buffers(&x->thr[i].ring);
+#endif
+	res->json = json_object();
+	final_oracle(x, res);
+	health_taint_read(&taint1);
+	nrep = klog_scan_since(marker, reps, 8, NULL);
+	merge_results(x, res, mv);
+	res->failed = x->failed;
+	res->fail = x->fail;
+	res->verified = x->verified;
+	res->swapped_seen = x->swapped_seen;
+	res->diverged = x->diverged;
+	/* the known kernel bug alone is its own verdict, as in `run` (known-bugs.c) */
+	res->code = run_verdict(x->failed, mv->moved_but_failed,
+				!strcmp(cfg->o->known_bugs, "fail"), false, &res->verdict);
+	if (nrep > 0 || health_taint_is_report(taint0, taint1))
+		res->code = MS_EXIT_KERNEL_REPORT;
+	json_object_set_new(res->json, "elapsed_ns", json_integer((json_int_t)x->run.elapsed_ns));
+	json_object_set_new(res->json, "move", stats_to_json(mv, x->run.elapsed_ns, false));
+	json_object_set_new(res->json, "ops", xp_ops_json(x, res));
+	json_object_set_new(res->json, "kernel_reports", nrep > 0 ? klog_reports_to_json(reps, nrep) : json_array());
+	json_object_set_new(res->json, "fault_copy_fallbacks", json_integer((json_int_t)mv->aux_ops));
+	json_object_set_new(res->json, "uffd_user_mode_only", json_boolean(x->run.uffd_info.user_mode_only));
+out:
+	teardown(x);
+	pthread_rwlock_destroy(&x->layout);
+	free(x);
+	free(mv);
+	return res->code;
+}
+
+void xp_result_free(struct xp_result *res)
+{
+	free(res->log.rec);
+	json_decref(res->json);
+	memset(res, 0, sizeof(*res));
+}
+
+/* per op: count, busy, precondition misses, errors by errno, latency */
+json_t *xp_ops_json(const struct xp *x, const struct xp_result *res)
+{
+	unsigned nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers, i, op;
+	json_t *ops = json_object();
+
+	for (op = 0; op < XOP_NR; op++) {
+		struct hist *h = calloc(1, sizeof(*h));
+		json_t *errs = json_object(), *o;
+		uint64_t e;
+
+		if (!h)
+			break;
+		for (i = 0; i < nall; i++)	/* a self-timed op's latency: its MOVE ioctls' */
+			hist_merge(h, xop_table[op].self_timed ? &x->thr[i].mst[op].move_lat : &x->thr[i].lat[op]);
+		for (e = 0; e < MS_MAX_ERRNO; e++) {
+			uint64_t n = 0;
+
+			for (i = 0; i < nall; i++)
+				n += x->thr[i].errno_count[op][e];
+			if (n)
+				json_object_set_new(errs, errno_name((int)e), json_integer((json_int_t)n));
+		}
+		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "count", (json_int_t)res->ops[op],
+			      "contended", (json_int_t)res->contended[op],
+			      "busy", (json_int_t)res->busy[op], "precondition_miss", (json_int_t)res->skipped[op],
+			      "failures", (json_int_t)res->errors[op], "errors", errs,
+			      "lat_ns", hist_to_json(h, hist_default_pcts, hist_default_npcts, false));
+		json_object_set_new(ops, xop_table[op].name, o);
+		free(h);
+	}
+	return ops;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel bugs this tool knows by their signature.  A run whose only
+ * findings match a row here ends "known-kernel-bug" (exit 6) instead of
+ * "failure", unless --known-bugs=fail; anything else still fails.
+ */
+#ifndef MOVESTRESS_KNOWN_BUGS_H
+#define MOVESTRESS_KNOWN_BUGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+struct known_bug {
+	const char *id;		/* short name: "move-eexist" */
+	const char *title;
+	const char *kernels;	/* affected kernels, as far as known */
+	const char *signature;	/* how movestress recognises it */
+	const char *upstream;	/* upstream status */
+	const char *doc;	/* analysis in this repository */
+};
+
+extern const struct known_bug known_bugs[];
+
+/* the row named @id, or NULL */
+const struct known_bug *known_bug_find(const char *id);
+
+/* one occurrence count per row of known_bugs[] (indexed like it) */
+#define KNOWN_BUG_MOVE_EEXIST	0
+#define KNOWN_BUGS_MAX		1
+
+struct known_bug_counts {
+	uint64_t n[KNOWN_BUGS_MAX];
+};
+
+uint64_t known_bugs_total(const struct known_bug_counts *c);
+/* "move-eexist x3" (several: "move-eexist x3, other x1") into @buf */
+void known_bugs_summary(const struct known_bug_counts *c, char *buf, size_t len);
+/* [{"id", "title", "count", "kernels", "signature", "upstream", "doc"}] */
+json_t *known_bugs_to_json(const struct known_bug_counts *c);
+/* counts back from a result's "known_bugs" array (compare, bench, trials) */
+void known_bugs_from_json(json_t *arr, struct known_bug_counts *c);
+
+/*
+ * The verdict of a finished run (before kernel reports and hangs, which
+ * override it): @genuine findings (oracle violations, unexpected errors)
+ * win over known bugs; with --known-bugs=fail (@known_fail) a known bug
+ * is a failure; an interrupted run that found nothing genuine is
+ * "interrupted", never "pass".  Returns the exit code, *@name the verdict.
+ */
+int run_verdict(bool genuine, uint64_t known, bool known_fail, bool interrupted, const char **name);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * check_explore.c - explore's pure logic: --ops weights, the op log file
+ * format (round trip, version, corruption) and ddmin on a synthetic
+ * predicate.
+ */
+#include "config.h"
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/explore.h"
+#include "check_main.h"
+
+START_TEST(test_weights)
+{
+	struct xweights w;
+	char err[256];
+	int counts[XOP_NR] = { 0 };
+	uint64_t r = 1;
+
+	ck_assert_int_eq(xweights_parse("move:10,fork:1", &w, err, sizeof(err)), 0);
+	ck_assert_uint_eq(w.w[XOP_MOVE1], 10);
+	ck_assert_uint_eq(w.w[XOP_FORK], 1);
+	ck_assert_uint_eq(w.w[XOP_PAGEOUT], 0);	/* only the ops named */
+	xweights_finish(&w);
+	ck_assert_uint_eq(w.total, 11);
+	for (int i = 0; i < 11000; i++) {
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		counts[xweights_pick(&w, r)]++;
+	}
+	ck_assert_int_gt(counts[XOP_MOVE1], 9000);
+	ck_assert_int_gt(counts[XOP_FORK], 500);
+	ck_assert_int_eq(counts[XOP_MOVE1] + counts[XOP_FORK], 11000);
+	/* a bare name takes the table's default weight */
+	ck_assert_int_eq(xweights_parse("touch", &w, err, sizeof(err)), 0);
+	ck_assert_uint_eq(w.w[XOP_TOUCH], xop_table[XOP_TOUCH].weight);
+	/* defaults: every op of the table but the negative control */
+	ck_assert_int_eq(xweights_parse("", &w, err, sizeof(err)), 0);
+	ck_assert_uint_eq(w.w[XOP_INJECT], 0);
+	ck_assert_uint_gt(w.w[XOP_MOVE1], 0);
+}
+END_TEST
+
+START_TEST(test_weights_bad)
+{
+	static const char *const bad[] = {
+		"nosuchop:1", "move:0", "move:-1", "move:x", "move:", "move:1,inject:1", "move:99999999",
+	};
+	struct xweights w;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_ne(xweights_parse(bad[i], &w, err, sizeof(err)), 0);
+		ck_assert_ptr_nonnull(strstr(err, "--ops"));
+		ck_assert_ptr_null(strchr(err, '\n'));
+	}
+}
+END_TEST
+
+static void tmpname(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/check_explore.%d.xlog", getpid());
+}
+
+START_TEST(test_log_roundtrip)
+{
+	struct xrec rec[3] = {
+		{ .thread = 0, .op = XOP_MOVE1, .flags = XF_DONE, .slot = 5, .npages = 1, .t_ns = 10 },
+		{ .thread = 1, .op = XOP_MOVESPLIT, .flags = XF_DONE, .slot = 600, .npages = 40, .err = 11 },
+		{ .thread = 1, .op = XOP_INJECT, .arg = XINJ_LOSE, .flags = XF_DONE, .slot = 7, .npages = 1 },
+	};
+	struct xlog_file f = { .version = XLOG_VERSION, .seed = 42, .nthreads = 2, .npages = 1024,
+			       .rec = rec, .n = 3 }, g;
+	char path[64], err[256];
+
+	tmpname(path, sizeof(path));
+	ck_assert_int_eq(xlog_write(path, &f), 0);
+	ck_assert(xlog_is_log(path));
+	ck_assert_int_eq(xlog_read(path, &g, err, sizeof(err)), 0);
+	ck_assert_uint_eq(g.seed, 42);
+	ck_assert_uint_eq(g.nthreads, 2);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_int_eq(memcmp(g.rec, rec, sizeof(rec)), 0);
+	free(g.rec);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_log_corrupt)
+{
+	struct xrec rec = { .thread = 0, .op = XOP_MOVE1, .flags = XF_DONE, .slot = 5, .npages = 1 };
+	struct xlog_file f = { .version = XLOG_VERSION, .seed = 1, .nthreads = 1, .npages = 512,
+			       .rec = &rec, .n = 1 }, g;
+	char path[64], err[256];
+	FILE *fp;
+
+	tmpname(path, sizeof(path));
+	/* not a log */
+	fp = fopen(path, "w");
+	fputs("{\"hello\": 1}\n", fp);
+	fclose(fp);
+	ck_assert(!xlog_is_log(path));
+	ck_assert_int_ne(xlog_read(path, &g, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "not an explore op log"));
+	/* truncated */
+	ck_assert_int_eq(xlog_write(path, &f), 0);
+	ck_assert_int_eq(truncate(path, 7 + 4 + 8 + 4 + 4 + 8 + 10), 0);
+	ck_assert_int_ne(xlog_read(path, &g, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "corrupt"));
+	/* a record outside the regions */
+	rec.slot = 600;
+	ck_assert_int_eq(xlog_write(path, &f), 0);
+	ck_assert_int_ne(xlog_read(path, &g, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "corrupt record 0"));
+	/* another version */
+	rec.slot = 5;
+	ck_assert_int_eq(xlog_write(path, &f), 0);
+	fp = fopen(path, "r+");
+	fseek(fp, 7, SEEK_SET);
+	fputc(9, fp);
+	fclose(fp);
+	ck_assert_int_ne(xlog_read(path, &g, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "version 9"));
+	unlink(path);
+}
+END_TEST
+
+/* fails when both records with slot 13 and 77 are there, in that order */
+static bool needs_two(const struct xrec *rec, size_t n, void *arg)
+{
+	size_t i;
+	int seen = 0;
+
+	(*(unsigned *)arg)++;
+	for (i = 0; i < n; i++) {
+		if (rec[i].slot == 13 && seen == 0)
+			seen = 1;
+		if (rec[i].slot == 77 && seen == 1)
+			seen = 2;
+	}
+	return seen == 2;
+}
+
+START_TEST(test_ddmin)
+{
+	struct xrec rec[200];
+	unsigned calls = 0;
+	size_t i, n;
+
+	for (i = 0; i < 200; i++)
+		rec[i] = (struct xrec){ .op = XOP_MOVE1, .slot = (uint32_t)(i * 7 % 101), .npages = 1 };
+	rec[30].slot = 13;
+	rec[150].slot = 77;
+	ck_assert(needs_two(rec, 200, &calls));
+	n = xlog_ddmin(rec, 200, needs_two, &calls, 10ULL * 1000000000ULL);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(rec[0].slot, 13);
+	ck_assert_uint_eq(rec[1].slot, 77);
+	ck_assert_uint_lt(calls, 400);
+}
+END_TEST
+
+CHECK_MAIN("explore", test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin)

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Verdicts and the result file: the known-bugs table and the verdict a
+ * run gets from its findings (genuine failures win over known kernel
+ * bugs, an interruption is never a pass); --output only ever replaces a
+ * regular file and leaves no .tmp behind when writing fails (ENOSPC
+ * injected into the writer).
+ */
+#include "config.h"
+#include "check_main.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kernel/known-bugs.h"
+#include "cli/options.h"
+#include "core/report.h"
+#include "report/trials.h"
+
+START_TEST(test_table)
+{
+	const struct known_bug *b = known_bug_find("move-eexist");
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_eq(b, &known_bugs[KNOWN_BUG_MOVE_EEXIST]);
+	ck_assert(b->title[0] && b->kernels[0] && b->signature[0] && b->upstream[0]);
+	ck_assert_str_eq(b->doc, "docs/kernel-bug-6.18-move-eexist.md");
+	ck_assert_ptr_null(known_bug_find("no-such-bug"));
+}
+END_TEST
+
+START_TEST(test_verdicts)
+{
+	const char *name;
+
+	ck_assert_int_eq(run_verdict(false, 0, false, false, &name), MS_EXIT_PASS);
+	ck_assert_str_eq(name, "pass");
+	ck_assert_int_eq(run_verdict(false, 3, false, false, &name), MS_EXIT_KNOWN_BUG);
+	ck_assert_str_eq(name, "known-kernel-bug");
+	/* a genuine failure is never hidden by the known bug */
+	ck_assert_int_eq(run_verdict(true, 3, false, false, &name), MS_EXIT_FAILURE);
+	ck_assert_str_eq(name, "failure");
+	/* --known-bugs=fail */
+	ck_assert_int_eq(run_verdict(false, 1, true, false, &name), MS_EXIT_FAILURE);
+	ck_assert_int_eq(run_verdict(false, 0, true, false, &name), MS_EXIT_PASS);
+	/* interrupted: never "pass", and a failure found before still wins */
+	ck_assert_int_eq(run_verdict(false, 0, false, true, &name), MS_EXIT_INTERRUPTED);
+	ck_assert_str_eq(name, "interrupted");
+	ck_assert_int_eq(run_verdict(false, 2, false, true, &name), MS_EXIT_INTERRUPTED);
+	ck_assert_int_eq(run_verdict(true, 0, false, true, &name), MS_EXIT_FAILURE);
+	ck_assert_str_eq(exit_verdict(MS_EXIT_KNOWN_BUG), "known-kernel-bug");
+	ck_assert_str_eq(exit_verdict(MS_EXIT_INTERRUPTED), "interrupted");
+	ck_assert_str_eq(exit_verdict(MS_EXIT_SKIP), "skip");
+	ck_assert_str_eq(exit_verdict(MS_EXIT_ENV), "environment-error");
+}
+END_TEST
+
+START_TEST(test_counts_json)
+{
+	struct known_bug_counts c = { { 0 } }, back = { { 0 } };
+	char sum[64];
+	json_t *j;
+
+	known_bugs_summary(&c, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "");
+	j = known_bugs_to_json(&c);
+	ck_assert_uint_eq(json_array_size(j), 0);
+	json_decref(j);
+	c.n[KNOWN_BUG_MOVE_EEXIST] = 3;
+	known_bugs_summary(&c, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "move-eexist x3");
+	j = known_bugs_to_json(&c);
+	ck_assert_uint_eq(json_array_size(j), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "id")), "move-eexist");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(j, 0), "count")), 3);
+	known_bugs_from_json(j, &back);
+	known_bugs_from_json(j, &back);		/* trials add up */
+	ck_assert_uint_eq(back.n[KNOWN_BUG_MOVE_EEXIST], 6);
+	ck_assert_uint_eq(known_bugs_total(&back), 6);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(test_exit_maps)
+{
+	struct opts o;
+
+	opts_defaults(&o);
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_KNOWN_BUG), MS_EXIT_KNOWN_BUG);
+	snprintf(o.exit_codes, sizeof(o.exit_codes), "kselftest");
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_KNOWN_BUG), 2);	/* KSFT_XFAIL */
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_HANG), 1);		/* not KSFT_SKIP */
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_INTERRUPTED), 1);
+	snprintf(o.exit_codes, sizeof(o.exit_codes), "automake");
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_KNOWN_BUG), 1);
+	ck_assert_int_eq(exit_code_map(&o, MS_EXIT_INTERRUPTED), 99);
+}
+END_TEST
+
+static char dir[64];
+
+static void mkdir_tmp(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_verdict.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+START_TEST(test_output_refuses)
+{
+	char p[PATH_MAX], q[PATH_MAX + 8], err[PATH_MAX + 200];
+	json_t *j = json_pack("{s:i}", "schema_version", MS_SCHEMA_VERSION);
+	struct stat st;
+
+	mkdir_tmp();
+	/* a device node, a FIFO, a symlink, a directory: refused, and left alone */
+	ck_assert_int_ne(output_check("/dev/null", err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "character device"));
+	ck_assert_int_ne(write_json_file("/dev/null", j), 0);
+	ck_assert_int_eq(stat("/dev/null", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_ne(output_check(p, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "FIFO"));
+	ck_assert_int_ne(write_json_file(p, j), 0);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	unlink(p);
+	snprintf(q, sizeof(q), "%s/target", dir);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	ck_assert_int_eq(symlink(q, p), 0);
+	ck_assert_int_ne(output_check(p, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "symbolic link"));
+	ck_assert_int_ne(write_json_file(p, j), 0);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	unlink(p);
+	ck_assert_int_ne(output_check(dir, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "directory"));
+	/* a directory that does not exist: known before the run */
+	snprintf(p, sizeof(p), "%s/no/such/dir.json", dir);
+	ck_assert_int_eq(output_check(p, err, sizeof(err)), -ENOENT);
+	/* a new file, and a regular file: fine, and the check leaves nothing behind */
+	snprintf(p, sizeof(p), "%s/r.json", dir);
+	ck_assert_int_eq(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_ne(access(p, F_OK), 0);
+	snprintf(q, sizeof(q), "%s.tmp", p);
+	ck_assert_int_ne(access(q, F_OK), 0);
+	ck_assert_int_eq(write_json_file(p, j), 0);
+	ck_assert_int_eq(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_eq(write_json_file(p, j), 0);
+	ck_assert_int_ne(access(q, F_OK), 0);
+	unlink(p);
+	rmdir(dir);
+	json_decref(j);
+}
+END_TEST
+
+static int nwrites;
+
+/* the disk fills up after the first write */
+static ssize_t enospc_write(int fd, const void *buf, size_t len)
+{
+	if (nwrites++) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return write(fd, buf, len < 16 ? len : 16);
+}
+
+START_TEST(test_output_enospc)
+{
+	char p[PATH_MAX], q[PATH_MAX + 8];
+	json_t *j = json_pack("{s:i, s:s}", "schema_version", MS_SCHEMA_VERSION, "verdict", "pass");
+	json_t *old = json_pack("{s:s}", "old", "result"), *back;
+	json_error_t jerr;
+
+	mkdir_tmp();
+	snprintf(p, sizeof(p), "%s/r.json", dir);
+	snprintf(q, sizeof(q), "%s.tmp", p);
+	ck_assert_int_eq(write_json_file(p, old), 0);
+	nwrites = 0;
+	report_set_write_fn(enospc_write);
+	ck_assert_int_eq(write_json_file(p, j), -ENOSPC);
+	report_set_write_fn(NULL);
+	ck_assert_int_gt(nwrites, 1);
+	/* no .tmp left, the old result untouched */
+	ck_assert_int_ne(access(q, F_OK), 0);
+	back = json_load_file(p, 0, &jerr);
+	ck_assert_ptr_nonnull(back);
+	ck_assert(json_equal(back, old));
+	json_decref(back);
+	unlink(p);
+	rmdir(dir);
+	json_decref(j);
+	json_decref(old);
+}
+END_TEST
+
+CHECK_MAIN("verdict", test_table, test_verdicts, test_counts_json, test_exit_maps, test_output_refuses,
+	   test_output_enospc)
