@@ -32,31 +32,35 @@ const char *errno_name(int err)
 	return buf;
 }
 
+void stats_add(struct thread_stats *out, const struct thread_stats *s)
+{
+	unsigned k;
+
+	out->ops += s->ops;
+	out->pages += s->pages;
+	out->short_moves += s->short_moves;
+	out->failures += s->failures;
+	out->moved_but_failed += s->moved_but_failed;
+	out->aux_ops += s->aux_ops;
+	out->thp_pmd_ops += s->thp_pmd_ops;
+	out->thp_partial_ops += s->thp_partial_ops;
+	for (k = 0; k < MS_MAX_ERRNO; k++)
+		out->retries[k] += s->retries[k];
+	for (k = 0; k < s->nfail && out->nfail < MS_MAX_FAILS; k++)
+		out->fail[out->nfail++] = s->fail[k];
+	hist_merge(&out->move_lat, &s->move_lat);
+	hist_merge(&out->aux_lat, &s->aux_lat);
+}
+
 void stats_merge(struct thread_stats *out, const struct worker *w, unsigned n)
 {
-	unsigned i, k;
+	unsigned i;
 
 	memset(out, 0, sizeof(*out));
 	hist_init(&out->move_lat);
 	hist_init(&out->aux_lat);
-	for (i = 0; i < n; i++) {
-		const struct thread_stats *s = &w[i].st;
-
-		out->ops += s->ops;
-		out->pages += s->pages;
-		out->short_moves += s->short_moves;
-		out->failures += s->failures;
-		out->moved_but_failed += s->moved_but_failed;
-		out->aux_ops += s->aux_ops;
-		out->thp_pmd_ops += s->thp_pmd_ops;
-		out->thp_partial_ops += s->thp_partial_ops;
-		for (k = 0; k < MS_MAX_ERRNO; k++)
-			out->retries[k] += s->retries[k];
-		for (k = 0; k < s->nfail && out->nfail < MS_MAX_FAILS; k++)
-			out->fail[out->nfail++] = s->fail[k];
-		hist_merge(&out->move_lat, &s->move_lat);
-		hist_merge(&out->aux_lat, &s->aux_lat);
-	}
+	for (i = 0; i < n; i++)
+		stats_add(out, &w[i].st);
 }
 
 json_t *stats_to_json(const struct thread_stats *st, uint64_t elapsed_ns, bool with_bins)

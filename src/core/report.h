@@ -11,6 +11,8 @@
 #define MS_SCHEMA_VERSION 1
 
 /* merge per-thread stats of @n workers into @out */
+/* add one thread's counters and histograms into @out */
+void stats_add(struct thread_stats *out, const struct thread_stats *s);
 void stats_merge(struct thread_stats *out, const struct worker *w, unsigned n);
 /* {"ops","pages","pages_per_sec","clat_ns":{...},"retries":{"EAGAIN":n},"failures":[...]} */
 json_t *stats_to_json(const struct thread_stats *st, uint64_t elapsed_ns, bool with_bins);

@@ -657,22 +657,6 @@ static void final_oracle(struct xp *x, struct xp_result *res)
 	free(o);
 }
 
-/* MOVE counters of one thread_stats into @mv (run_move's accounting) */
-static void merge_stats(struct thread_stats *mv, const struct thread_stats *st)
-{
-	unsigned i;
-
-	mv->ops += st->ops;
-	mv->pages += st->pages;
-	mv->failures += st->failures;
-	mv->moved_but_failed += st->moved_but_failed;
-	for (i = 0; i < MS_MAX_ERRNO; i++)
-		mv->retries[i] += st->retries[i];
-	for (i = 0; i < st->nfail && mv->nfail < MS_MAX_FAILS; i++)
-		mv->fail[mv->nfail++] = st->fail[i];
-	hist_merge(&mv->move_lat, &st->move_lat);
-}
-
 static void merge_results(struct xp *x, struct xp_result *res, struct thread_stats *mv)
 {
 	unsigned i, op, nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers;
@@ -689,10 +673,9 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 			res->contended[op] += t->contended[op];
 		}
 		res->op_cpu_ns += t->cpu_ns;
-		mv->aux_ops += t->st.aux_ops;
-		merge_stats(mv, &t->st);
+		stats_add(mv, &t->st);
 		for (op = 0; op < XOP_NR; op++)
-			merge_stats(mv, &t->mst[op]);
+			stats_add(mv, &t->mst[op]);
 		total += t->log.n;
 	}
 	res->moved_but_failed = mv->moved_but_failed;
