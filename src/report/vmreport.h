@@ -15,16 +15,11 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "report/vmreport-stats.h"
 
 struct opts;
 
-/* a sample's statistics: mean, sample stddev, 95% CI from Student's t */
-struct vr_stats {
-	size_t n;
-	double mean, sd;
-	double lo, hi;		/* mean -+ t(0.975, n-1) * sd / sqrt(n); = mean when n < 2 */
-};
-
+/* struct vr_stats, vr_stats_of(): the statistics, report/vmreport-stats.h */
 void vr_stats_of(const double *v, size_t n, struct vr_stats *s);
 
 /*
