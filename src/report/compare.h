@@ -70,5 +70,7 @@ bool cmp_opt_ignored(const char *key);
 int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len);
 void cmp_free(struct cmp *c);
 int cmp_print(const struct cmp *c, const char *format, FILE *f);
+/* the table heading of a side ("lock", "move"...): the side itself if unknown */
+const char *cmp_side_heading(const char *side);
 
 #endif
