@@ -25,8 +25,8 @@ const struct known_bug known_bugs[] = {
 			     "already at the destination and gone from the source (contended mode: a page "
 			     "the page tables show moved that no MOVE reported); the ledger follows the page "
 			     "tables and the oracle must still pass",
-		.upstream = "not reported upstream yet: draft report and suggested fix (clear err after a "
-			    "successful move_pages_ptes() retry) in the doc",
+		.upstream = "not yet sent: fix (Fixes: 50944692052b), selftest and VM proof ready in "
+			    "kernel-patches/upstream/",
 		.doc = "docs/kernel-bug-6.18-move-eexist.md",
 	},
 };
