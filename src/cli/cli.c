@@ -382,25 +382,12 @@ static const struct side_ops *const sides[] = {
 	NULL,
 };
 
-/* run_validate(): output files are the user's to fix, before anything runs */
-static int check_outputs(const struct opts *o)
-{
-	int ret;
-
-	if (o->trace[0] && (ret = opts_check_writable("trace", o->trace)))
-		return ret;
-	if (o->status_file[0] && (ret = opts_check_writable("status-file", o->status_file)))
-		return ret;
-	return 0;
-}
-
 /* what the engine needs from the layers above it */
 static const struct engine_hooks hooks = {
 	.mode_find = mode_find,
 	.sides = sides,
 	.opts_to_json = opts_to_json,
 	.check_mode = opts_check_mode,
-	.check_outputs = check_outputs,
 };
 
 int cli_main(int argc, char **argv)

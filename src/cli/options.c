@@ -627,29 +627,6 @@ int opts_check_mode(const struct opts *o)
 	return 0;
 }
 
-int opts_check_writable(const char *opt, const char *path)
-{
-	struct stat st;
-	bool existed = !stat(path, &st);
-	int fd, err;
-
-	if (existed && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "movestress: --%s: %s is a directory: expected a FILE\n", opt, path);
-		return MS_EXIT_USAGE;
-	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = errno;
-		fprintf(stderr, "movestress: --%s: cannot write %s: %s\n", opt, path, strerror(err));
-		return err == ENOENT || err == ENOTDIR || err == EISDIR || err == ENAMETOOLONG ?
-		       MS_EXIT_USAGE : MS_EXIT_ENV;
-	}
-	close(fd);
-	if (!existed)
-		unlink(path);
-	return 0;
-}
-
 void opts_usage(FILE *f)
 {
 	const struct opt_desc *d;

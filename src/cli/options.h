@@ -69,7 +69,6 @@ int opts_check_mode(const struct opts *o);
  * that cannot exist, 5 for a permission or I/O error) with the one-line
  * error naming the option.
  */
-int opts_check_writable(const char *opt, const char *path);
 
 
 /* set option @name from text as on the command line (presets, replay files) */

@@ -4,6 +4,11 @@
 #include "core/opts.h"
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -142,4 +147,27 @@ const char *exit_verdict(int code)
 	case MS_EXIT_SKIP: return "skip";
 	default: return "error";
 	}
+}
+
+int opts_check_writable(const char *opt, const char *path)
+{
+	struct stat st;
+	bool existed = !stat(path, &st);
+	int fd, err;
+
+	if (existed && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "movestress: --%s: %s is a directory: expected a FILE\n", opt, path);
+		return MS_EXIT_USAGE;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "movestress: --%s: cannot write %s: %s\n", opt, path, strerror(err));
+		return err == ENOENT || err == ENOTDIR || err == EISDIR || err == ENAMETOOLONG ?
+		       MS_EXIT_USAGE : MS_EXIT_ENV;
+	}
+	close(fd);
+	if (!existed)
+		unlink(path);
+	return 0;
 }

@@ -115,4 +115,7 @@ int parse_size(const char *s, uint64_t *out);	/* bytes, K/M/G/T suffix (1024-bas
 int parse_time_ns(const char *s, uint64_t *out);	/* ns/us/ms/s/m/h suffix, bare = seconds */
 int parse_uint(const char *s, uint64_t *out);
 
+/* can --OPT=PATH be written?  0, or MS_EXIT_USAGE/MS_EXIT_ENV with one line printed */
+int opts_check_writable(const char *opt, const char *path);
+
 #endif

@@ -109,7 +109,9 @@ int run_validate(const struct opts *o)
 		if (h->sides[i]->validate(o))
 			return MS_EXIT_USAGE;
 	/* output files: a bad path is the user's to fix, before anything runs */
-	if (h->check_outputs && (ret = h->check_outputs(o)))
+	if (o->trace[0] && (ret = opts_check_writable("trace", o->trace)))
+		return ret;
+	if (o->status_file[0] && (ret = opts_check_writable("status-file", o->status_file)))
 		return ret;
 	return 0;
 }

@@ -27,8 +27,6 @@ struct engine_hooks {
 	json_t *(*opts_to_json)(const struct opts *o);
 	/* options that need a mode (jank's need --mode=jank): 0, or -EINVAL, error printed */
 	int (*check_mode)(const struct opts *o);
-	/* output files (--trace, --status-file) writable: 0, or the exit code, error printed */
-	int (*check_outputs)(const struct opts *o);
 };
 
 void engine_register(const struct engine_hooks *h);

@@ -418,14 +418,7 @@ int jank_setup(struct run *r, char *why, size_t len)
 	probe_block_sum(j);
 	snprintf(j->sampler_status, sizeof(j->sampler_status), "not started");
 	if (o->trace[0]) {
-		/* fail now, not after the run, if the trace cannot be written */
-		int fd = open(o->trace, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-
-		if (fd < 0) {
-			snprintf(why, len, "--trace: cannot write %s: %s", o->trace, strerror(errno));
-			return -errno;
-		}
-		close(fd);
+		/* run_validate() checked before the run that the trace can be written */
 		j->trace = trace_new(r->nworkers + TRACE_OTHER_THREADS, TRACE_EVENTS_PER_THREAD);
 		j->trace_next_buf = r->nworkers;
 		if (!j->trace) {
