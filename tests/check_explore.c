@@ -164,4 +164,45 @@ START_TEST(test_ddmin)
 }
 END_TEST
 
-CHECK_MAIN("explore", test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin)
+/* the reproducer replays every op of the table; what it writes is what ran, in time order */
+START_TEST(test_repro)
+{
+	struct xrec rec[4] = {
+		{ .thread = 1, .op = XOP_MIGRATE, .arg = 1, .flags = XF_DONE, .slot = 400, .npages = 4, .t_ns = 31 },
+		{ .thread = 0, .op = XOP_MOVE1, .flags = XF_BUSY, .slot = 5, .npages = 1, .t_ns = 10 },
+		{ .thread = 0, .op = XOP_INJECT, .arg = XINJ_DUP, .flags = XF_DONE, .slot = 7, .npages = 1, .t_ns = 40 },
+		{ .thread = 0, .op = XOP_VMSPLICE, .flags = XF_DONE, .slot = 9, .npages = 1, .t_ns = 20 },
+	};
+	struct xlog_file f = { .version = XLOG_VERSION, .seed = 42, .nthreads = 2, .npages = 1024,
+			       .rec = rec, .n = 4 };
+	char path[64], left[64], text[1 << 16];
+	const char *a, *b, *c;
+	FILE *fp;
+	size_t n;
+
+	for (int i = 0; i < XOP_NR; i++)
+		ck_assert_msg(xrepro_supports(xop_table[i].name), "op %s: no OPDESC row in explore-repro.tmpl",
+			      xop_table[i].name);
+	ck_assert(!xrepro_supports("nosuchop"));
+	tmpname(path, sizeof(path));
+	ck_assert_int_eq(xrepro_write(path, &f, left, sizeof(left)), 0);
+	ck_assert_str_eq(left, "");
+	fp = fopen(path, "r");
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(text, "#define NTHREADS 2U"));
+	ck_assert_ptr_nonnull(strstr(text, "{ \"move\", ERRB(EAGAIN) | ERRB(EBUSY) },"));
+	ck_assert_ptr_nonnull(strstr(text, "cannot replay (left out): none */"));
+	/* the busy move did not run; the rest by time; migrate's node is (slot + t_ns) & 1 */
+	ck_assert_ptr_null(strstr(text, "{ \"move\", 0,"));
+	a = strstr(text, "{ \"vmsplice\", 0, 0, 9, 1 },");
+	b = strstr(text, "{ \"migrate\", 1, 3, 400, 4 },");
+	c = strstr(text, "{ \"inject\", 0, 2, 7, 1 },");
+	ck_assert(a && b && c && a < b && b < c);
+}
+END_TEST
+
+CHECK_MAIN("explore", test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
+	   test_repro)

@@ -250,7 +250,7 @@ static int do_minimise(const struct xp_cfg *cfg, const struct xp_result *res, co
 {
 	struct min_ctx m = { .cfg = *cfg, .want = &res->fail };
 	struct xlog_file f = res->log;
-	char path[600], cpath[600];
+	char path[600], cpath[600], left_out[256];
 	size_t n0 = f.n;
 
 	m.cfg.replay = NULL;
@@ -281,14 +281,16 @@ static int do_minimise(const struct xp_cfg *cfg, const struct xp_result *res, co
 	f.n = minimise(&m, f.rec, f.n, cfg->o->minimize_time_ns);
 	snprintf(path, sizeof(path), "%s.min", base);
 	snprintf(cpath, sizeof(cpath), "%s.repro.c", base);
-	if (xlog_write(path, &f) || xrepro_write(cpath, &f)) {
+	if (xlog_write(path, &f) || xrepro_write(cpath, &f, left_out, sizeof(left_out))) {
 		fprintf(stderr, "movestress: --minimize: cannot write %s or %s\n", path, cpath);
 		free(f.rec);
 		return MS_EXIT_ENV;
 	}
 	printf("explore: minimise: %zu -> %zu records in %u replays; page %u %s still fails\n"
-	       "explore: minimised log %s, reproducer %s (cc -O2 -o repro %s -lpthread)\n",
+	       "explore: minimised log %s, reproducer %s (cc -O2 -o repro %s -lpthread; serial, -c: a thread per recorded thread)\n",
 	       n0, f.n, m.trials, res->fail.page, res->fail.kind, path, cpath, cpath);
+	if (left_out[0])
+		printf("explore: the reproducer leaves out the ops %s (it cannot replay them)\n", left_out);
 	free(f.rec);
 	return MS_EXIT_FAILURE;
 }
@@ -441,6 +443,28 @@ static void mthp_done(json_t *j)
 	sysstate_restore_all();
 }
 
+/* a replayed log's ops this host cannot run (migrate on one node): named, and not run */
+static void replay_drop_unsupported(struct xlog_file *log)
+{
+	size_t n[XOP_NR] = { 0 }, i;
+	char why[256];
+	int op;
+
+	for (i = 0; i < log->n; i++)
+		if (log->rec[i].flags & (XF_DONE | XF_FAIL))
+			n[log->rec[i].op]++;
+	for (op = 0; op < XOP_NR; op++) {
+		if (!n[op] || op == XOP_INJECT || !xop_table[op].supported ||
+		    !xop_table[op].supported(why, sizeof(why)))
+			continue;
+		fprintf(stderr, "movestress: --replay: op '%s' skipped (%zu records): %s\n", xop_table[op].name,
+			n[op], why);
+		for (i = 0; i < log->n; i++)
+			if (log->rec[i].op == op)
+				log->rec[i].flags &= (uint8_t)~(XF_DONE | XF_FAIL);
+	}
+}
+
 static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log)
 {
 	char err[400];
@@ -472,6 +496,7 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 			fprintf(stderr, "movestress: %s\n", err);
 			return MS_EXIT_USAGE;
 		}
+		replay_drop_unsupported(log);
 		cfg->replay = log;
 		cfg->seed = log->seed;
 		cfg->threads = log->nthreads;

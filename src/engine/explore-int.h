@@ -151,8 +151,14 @@ bool xlog_is_log(const char *path);
 typedef bool (*xfails_fn)(const struct xrec *rec, size_t n, void *arg);
 size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64_t budget_ns);
 
-/* the C reproducer */
-int xrepro_write(const char *path, const struct xlog_file *f);
+/*
+ * The C reproducer of @f's records that ran (explore-repro.c): 0 or
+ * -errno.  @left_out gets the names of the log's ops the template cannot
+ * replay, comma-separated ("" if none); they are named in the file too.
+ */
+int xrepro_write(const char *path, const struct xlog_file *f, char *left_out, size_t len);
+/* has the reproducer template a row for op @op? */
+bool xrepro_supports(const char *op);
 
 /* what went wrong first: the verdict's detail */
 struct xfailure {
