@@ -30,6 +30,13 @@ for cmd in $(sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' "$TMP/help"
 	grep -q "^\\.B $cmd\$" "$MAN" || fail "command '$cmd' has no entry under COMMANDS"
 done
 echo "ok: every command of --help is documented"
+# a name each command means its own way: COMMAND --help shows its row
+"$MOVESTRESS" explore --help | grep -q '^  --ops=NAME:W,\.\.\. ' || fail "explore --help lacks --ops=NAME:W,..."
+"$MOVESTRESS" run --help | grep -q '^  --ops=N ' || fail "run --help lacks --ops=N"
+! "$MOVESTRESS" run --help | grep -q -e '--ops=NAME' -e '--verifiers' || fail "run --help shows explore's options"
+grep -q '^\\fB\\-\\-ops\\fR=\\fINAME:W,\.\.\.\\fR' "$MAN" && grep -q '^\\fB\\-\\-ops\\fR=\\fIN\\fR' "$MAN" ||
+	fail "the man page lacks explore's --ops=NAME:W,... or run's --ops=N"
+echo "ok: --ops: explore --help, run --help and the man page each show their own"
 for code in 0 1 2 3 4 5 77; do
 	grep -q "^\\.B $code\$" "$MAN" || fail "exit code $code is not documented"
 done

@@ -334,7 +334,7 @@ static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
 	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
-	/* explore's --ops=NAME:W is --mix in the table (run has --ops=N) */
+	/* --ops here is explore's row (NAME:W,...), in run it is workload's (N) */
 	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
 	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs", 0, 0 },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
@@ -355,14 +355,19 @@ static const struct verb verbs[] = {
 	{ NULL },
 };
 
-static void usage(FILE *f)
+/* every command and option, or (@cmd) one command's own options */
+static void usage(FILE *f, const struct verb *cmd)
 {
 	const struct verb *v;
 
-	fprintf(f, "usage: movestress COMMAND [OPTIONS]\n\nUFFDIO_MOVE stress tester and rmap lock-contention meter.\n\ncommands:\n");
-	for (v = verbs; v->name; v++)
-		fprintf(f, "  %-9s %-34s %s\n", v->name, v->args, v->help);
-	opts_usage(f);
+	if (cmd) {
+		fprintf(f, "usage: movestress %s %s\n\n%s\n", cmd->name, cmd->args, cmd->help);
+	} else {
+		fprintf(f, "usage: movestress COMMAND [OPTIONS]\n\nUFFDIO_MOVE stress tester and rmap lock-contention meter.\n\ncommands:\n");
+		for (v = verbs; v->name; v++)
+			fprintf(f, "  %-9s %-34s %s\n", v->name, v->args, v->help);
+	}
+	opts_usage(f, cmd ? cmd->opts : NULL);
 	fprintf(f, "\nexit codes:\n"
 		"  0  pass\n"
 		"  1  failure: oracle violation or unexpected MOVE/pressure error\n"
@@ -398,7 +403,7 @@ int cli_main(int argc, char **argv)
 
 	engine_register(&hooks);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(argc < 2 ? stderr : stdout);
+		usage(argc < 2 ? stderr : stdout, NULL);
 		return argc < 2 ? MS_EXIT_USAGE : MS_EXIT_PASS;
 	}
 	if (!strcmp(argv[1], "--version")) {
@@ -416,12 +421,10 @@ int cli_main(int argc, char **argv)
 	}
 	for (pos = 2; pos < argc; pos++)
 		if (!strcmp(argv[pos], "--help") || !strcmp(argv[pos], "-h")) {
-			usage(stdout);
+			usage(stdout, v);
 			return MS_EXIT_PASS;
 		}
 	opts_defaults(&o);
-	if (!strcmp(v->name, "explore"))
-		explore_fix_argv(argc, argv);
 	if (opts_parse_cmd(&o, argc - 1, argv + 1, v->name, v->opts, posv, CLI_MAX_ARGS, &npos)) {
 		/* the exit-code convention covers a bad option too, wherever it stands */
 		for (pos = 2; pos < argc; pos++)

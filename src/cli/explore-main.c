@@ -26,21 +26,6 @@ static const char *const inject_kinds[XINJ_NR] = {
 	[XINJ_CORRUPT] = "corrupt", [XINJ_LOSE] = "lose", [XINJ_DUP] = "dup", [XINJ_ZERO] = "zero",
 };
 
-/* `explore --ops=SPEC`: --ops is run's op count; explore's weights are --mix */
-void explore_fix_argv(int argc, char **argv)
-{
-	static char buf[4][600];
-	int i, k = 0;
-
-	for (i = 1; i < argc && k < 4; i++)
-		if (!strcmp(argv[i], "--ops"))
-			argv[i] = (char *)"--mix";
-		else if (!strncmp(argv[i], "--ops=", 6) && strlen(argv[i]) < sizeof(buf[0]) - 1) {
-			snprintf(buf[k], sizeof(buf[k]), "--mix=%s", argv[i] + 6);
-			argv[i] = buf[k++];
-		}
-}
-
 json_t *explore_list(void)
 {
 	json_t *arr = json_array();
@@ -63,7 +48,7 @@ json_t *explore_list(void)
 /* weights, dropping ops this kernel lacks; -EINVAL usage, -EOPNOTSUPP nothing left */
 static int weights_from(const struct opts *o, struct xweights *w)
 {
-	char err[256], why[256];
+	char err[600], why[256];
 	bool named = o->mix[0];
 	int i;
 

@@ -69,9 +69,9 @@ const struct opt_desc opt_table[] = {
 	{ "size", OPT_SIZE, OFF(size), "64M", 1ULL << 21, 64 * GIB, NULL, "BYTES",
 	  "source memory (K/M/G suffix); rounded to whole VMAs", "workload" },
 	{ "runtime", OPT_TIME, OFF(runtime_ns), "10s", 1000000ULL, 7 * 24 * 3600 * NS_PER_S, NULL, "TIME",
-	  "run time (ns/us/ms/s/m/h; bare number = seconds); 0 with --ops", "workload" },
+	  "run time (ns/us/ms/s/m/h; bare number = seconds); run: 0 with --ops=N", "workload" },
 	{ "ops", OPT_UINT, OFF(ops), "0", 0, UINT64_MAX, NULL, "N",
-	  "stop after N move ops in total (0 = only --runtime)", "workload" },
+	  "run: stop after N move ops in total (0 = only --runtime)", "workload" },
 	{ "seed", OPT_UINT, OFF(seed), NULL, 0, UINT64_MAX, NULL, "N",
 	  "seed for every random choice (default: from the clock; always printed)", "workload" },
 	{ "hang-timeout", OPT_TIME, OFF(hang_timeout_ns), "60s", NS_PER_S, 3600 * NS_PER_S, NULL, "TIME",
@@ -162,8 +162,9 @@ const struct opt_desc opt_table[] = {
 	  "list: print the VM scenario matrix (quick|full) as NAME<TAB>ARGS lines", "list" },
 	{ "json", OPT_BOOL, OFF(json), "0", 0, 1, NULL, NULL,
 	  "list/classify: print JSON", "list" },
-	{ "mix", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W[,NAME:W]",
-	  "explore: op weights (also spelt --ops=... after explore); only the ops named run; see `movestress list`", "explore" },
+	/* the same name as run's --ops: each command's option list says which row it takes */
+	{ "ops", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W,...",
+	  "explore: the ops to run and their weights W (1..1000000; a bare NAME takes the default weight), see `movestress list`", "explore" },
 	{ "verifiers", OPT_UINT, OFF(verifiers), "1", 0, 16, NULL, "N",
 	  "explore: verifier threads checking pages against the ledger while ops run, named verify/N", "explore" },
 	{ "contend", OPT_UINT, OFF(contend), "30", 0, 100, NULL, "PCT",
@@ -350,16 +351,18 @@ static int set_opt_value(struct opts *o, const struct opt_desc *d, const char *v
 	return 0;
 }
 
-/* options with work to do once their value is stored (presets, derived fields) */
+/* options with work to do once their value is stored (presets, derived fields, checks) */
 static const struct {
 	const char *name;
+	const char *category;	/* the row of that name in this category; NULL: any */
 	int (*apply)(struct opts *o, const struct opt_desc *d);	/* 0 or -EINVAL, message printed */
 } opt_hooks[] = {
-	{ "scenario", jank_scenario_apply },
-	{ "replay", explore_replay_apply },
-	{ "frame-period", jank_frame_period_apply },
-	{ "gc-bursts", jank_bursts_apply },
-	{ NULL, NULL },
+	{ "scenario", NULL, jank_scenario_apply },
+	{ "replay", NULL, explore_replay_apply },
+	{ "frame-period", NULL, jank_frame_period_apply },
+	{ "gc-bursts", NULL, jank_bursts_apply },
+	{ "ops", "explore", explore_ops_apply },
+	{ NULL, NULL, NULL },
 };
 
 static int set_opt(struct opts *o, const struct opt_desc *d, const char *val)
@@ -368,7 +371,8 @@ static int set_opt(struct opts *o, const struct opt_desc *d, const char *val)
 	unsigned i;
 
 	for (i = 0; !ret && opt_hooks[i].name; i++)
-		if (!strcmp(opt_hooks[i].name, d->name))
+		if (!strcmp(opt_hooks[i].name, d->name) &&
+		    (!opt_hooks[i].category || !strcmp(opt_hooks[i].category, d->category)))
 			ret = opt_hooks[i].apply(o, d);
 	return ret;
 }
@@ -428,14 +432,41 @@ const char *opts_suggest(const char *bad)
 	return best ? best->name : NULL;
 }
 
-static const struct opt_desc *find_opt(const char *name, size_t n)
+static bool opt_allowed(const struct opt_desc *d, const char *allowed);
+
+/*
+ * The row of option @name for a command taking @allowed: a name may mean
+ * different things for different commands (run's --ops=N, explore's
+ * --ops=NAME:W), and the command's list says which row is its.  A name no
+ * row of the command has: its first row (the caller refuses it); NULL:
+ * no such option.
+ */
+static const struct opt_desc *find_opt(const char *name, size_t n, const char *allowed)
 {
-	const struct opt_desc *d;
+	const struct opt_desc *d, *first = NULL;
 
 	for (d = opt_table; d->name; d++)
-		if (strlen(d->name) == n && !strncmp(d->name, name, n))
-			return d;
-	return NULL;
+		if (strlen(d->name) == n && !strncmp(d->name, name, n)) {
+			if (opt_allowed(d, allowed))
+				return d;
+			if (!first)
+				first = d;
+		}
+	return first;
+}
+
+/* a command whose list takes two rows of one name is a bug in the tables */
+static void check_unambiguous(const char *verb, const char *allowed)
+{
+	const struct opt_desc *d, *e;
+
+	for (d = opt_table; allowed && d->name; d++)
+		for (e = d + 1; e->name; e++)
+			if (!strcmp(d->name, e->name) && opt_allowed(d, allowed) && opt_allowed(e, allowed)) {
+				fprintf(stderr, "movestress: %s takes two options --%s (%s and %s): fix its option list\n",
+					verb, d->name, d->category, e->category);
+				abort();
+			}
 }
 
 static int check_memory(const struct opts *o)
@@ -457,7 +488,7 @@ static int check_memory(const struct opts *o)
 
 int opts_set(struct opts *o, const char *name, const char *val)
 {
-	const struct opt_desc *d = find_opt(name, strlen(name));
+	const struct opt_desc *d = find_opt(name, strlen(name), o->cmd_opts);
 
 	if (!d) {
 		fprintf(stderr, "movestress: --%s: unknown option\n", name);
@@ -494,8 +525,11 @@ static void not_for_verb(const struct opt_desc *d, const char *verb, const char 
 	const struct opt_desc *x;
 	bool first = true;
 
-	fprintf(stderr, "movestress: --%s: not an option of %s (it is one of the %s options)", d->name, verb,
-		d->category);
+	fprintf(stderr, "movestress: --%s: not an option of %s (it is one of the %s", d->name, verb, d->category);
+	for (x = d + 1; x->name; x++)
+		if (!strcmp(x->name, d->name))
+			fprintf(stderr, ", %s", x->category);
+	fprintf(stderr, " options)");
 	if (!strchr(allowed, '@')) {
 		fprintf(stderr, "; %s takes", verb);
 		for (x = opt_table; x->name; x++)
@@ -511,9 +545,12 @@ static void not_for_verb(const struct opt_desc *d, const char *verb, const char 
 
 bool opts_given(const struct opts *o, const char *name)
 {
-	const struct opt_desc *d = find_opt(name, strlen(name));
+	const struct opt_desc *d;
 
-	return d && (size_t)(d - opt_table) < sizeof(o->given) && o->given[d - opt_table];
+	for (d = opt_table; d->name; d++)
+		if (!strcmp(d->name, name) && o->given[d - opt_table])
+			return true;
+	return false;
 }
 
 int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, const char *allowed,
@@ -523,6 +560,8 @@ int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, cons
 	const char *arg, *eq, *val;
 	int i, ret, n = 0;
 
+	check_unambiguous(verb, allowed);
+	o->cmd_opts = allowed;
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (strncmp(arg, "--", 2) || !arg[2]) {
@@ -544,9 +583,9 @@ int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, cons
 		}
 		arg += 2;
 		eq = strchr(arg, '=');
-		d = find_opt(arg, eq ? (size_t)(eq - arg) : strlen(arg));
+		d = find_opt(arg, eq ? (size_t)(eq - arg) : strlen(arg), allowed);
 		if (!d && !strncmp(arg, "no-", 3)) {
-			d = find_opt(arg + 3, strlen(arg + 3));
+			d = find_opt(arg + 3, strlen(arg + 3), allowed);
 			if (d && d->type == OPT_BOOL && !eq) {
 				if (!opt_allowed(d, allowed)) {
 					not_for_verb(d, verb, allowed);
@@ -627,13 +666,15 @@ int opts_check_mode(const struct opts *o)
 	return 0;
 }
 
-void opts_usage(FILE *f)
+void opts_usage(FILE *f, const char *allowed)
 {
 	const struct opt_desc *d;
 	const char *cat = "";
 	char buf[300];
 
 	for (d = opt_table; d->name; d++) {
+		if (!opt_allowed(d, allowed))
+			continue;
 		if (strcmp(cat, d->category)) {
 			cat = d->category;
 			fprintf(f, "\n%s options:\n", cat);
@@ -657,6 +698,9 @@ json_t *opts_to_json(const struct opts *o)
 	const void *p;
 
 	for (d = opt_table; d->name; d++) {
+		/* a name of several rows: the one of the command the options are for */
+		if (find_opt(d->name, strlen(d->name), o->cmd_opts) != d)
+			continue;
 		p = (const char *)o + d->off;
 		switch (d->type) {
 		case OPT_BOOL:
@@ -754,4 +798,18 @@ int explore_replay_apply(struct opts *o, const struct opt_desc *d)
 	if (o->replay[0] && xlog_is_log(o->replay))
 		return 0;
 	return jank_replay_apply(o, d);
+}
+
+/* explore --ops=NAME:W,...: every name an op of the table, every weight 1..1000000 */
+int explore_ops_apply(struct opts *o, const struct opt_desc *d)
+{
+	struct xweights w;
+	char err[600];
+
+	(void)d;
+	if (xweights_parse(o->mix, &w, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -50,11 +50,16 @@ int opts_parse(struct opts *o, int argc, char **argv, int *first_pos);
  * option names and "@category"s; NULL = every option) are refused with a
  * one-line error naming @verb, and at most @max_pos positional arguments
  * are stored in pos_out (their argv indices); *npos counts them all.
+ * Option names are per command: where rows of opt_table share a name
+ * (run's --ops=N in "workload", explore's --ops=NAME:W,... in "explore"),
+ * the row @allowed takes is the one parsed, set by opts_set() and echoed
+ * by opts_to_json(); a list taking two rows of one name is a bug (abort).
+ * With @allowed NULL a shared name means its first row.
  */
 int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, const char *allowed,
 		   int *pos_out, int max_pos, int *npos);
 
-/* was option @name given on the command line? */
+/* was option @name (any row of that name) given on the command line? */
 bool opts_given(const struct opts *o, const char *name);
 
 /*
@@ -77,7 +82,8 @@ int opts_set(struct opts *o, const char *name, const char *val);
 /* parse helpers: core/opts.h */
 const char *opts_suggest(const char *bad);	/* "Did you mean" or NULL */
 
-void opts_usage(FILE *f);
+/* the options a command takes (@allowed as opts_parse_cmd(); NULL: all), by category */
+void opts_usage(FILE *f, const char *allowed);
 json_t *opts_to_json(const struct opts *o);
 
 /* the jank scenario */
@@ -88,6 +94,8 @@ int jank_bursts_apply(struct opts *o, const struct opt_desc *d);
 int jank_replay_apply(struct opts *o, const struct opt_desc *d);
 /* --replay: an explore op log is explore's, anything else jank's replay file */
 int explore_replay_apply(struct opts *o, const struct opt_desc *d);
+/* explore's --ops=NAME:W,...: the ops and weights, checked when given */
+int explore_ops_apply(struct opts *o, const struct opt_desc *d);
 
 /*
  * Load a replay file into @o (docs/replay.md).  0, or -EINVAL with a

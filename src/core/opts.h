@@ -88,8 +88,10 @@ struct opts {
 	bool json;		/* list/classify --json */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];
+	/* the option list of the command parsed (cli/options.c): which row a shared name means */
+	const char *cmd_opts;
 	/* explore (explore*.c) */
-	char mix[512];		/* --mix (explore --ops=) op weights NAME:W,... */
+	char mix[512];		/* explore --ops=NAME:W,...: op weights */
 	unsigned verifiers;
 	unsigned contend;
 	char record[512];

@@ -111,7 +111,11 @@ struct xweights {
 	uint64_t total;
 	uint32_t cum[XOP_NR];
 };
-/* 0, or -EINVAL with a one-line message in @err; @only: the ops named (no defaults) */
+/*
+ * 0, or -EINVAL with a one-line message in @err naming --ops and the
+ * allowed values (give it 600 bytes); a spec names only the ops that run,
+ * an empty one takes every op of the table at its default weight.
+ */
 int xweights_parse(const char *spec, struct xweights *out, char *err, size_t len);
 void xweights_finish(struct xweights *w);
 /* @r: 64 random bits (the upper 32 are used) */
@@ -208,7 +212,6 @@ struct xp_result {
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res);
 int explore_main(struct opts *o);
 json_t *explore_list(void);
-void explore_fix_argv(int argc, char **argv);
 void xp_result_free(struct xp_result *res);
 
 /* the op calls need these from the engine */

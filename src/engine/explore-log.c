@@ -30,7 +30,7 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 		return 0;
 	}
 	if (strlen(spec) >= sizeof(buf)) {
-		snprintf(err, len, "--ops: value too long");
+		snprintf(err, len, "--ops: value too long (at most %zu characters)", sizeof(buf) - 1);
 		return -EINVAL;
 	}
 	strcpy(buf, spec);
@@ -40,7 +40,16 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 			*colon = '\0';
 		i = xop_lookup(tok);
 		if (i < 0 || i == XOP_INJECT) {
-			snprintf(err, len, "--ops: unknown op '%s': see `movestress list` for the ops", tok);
+			char names[400];
+			size_t n = 0;
+			int k;
+
+			for (k = 0; k < XOP_NR && n < sizeof(names); k++)
+				if (k != XOP_INJECT)
+					n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", n ? "|" : "",
+							      xop_table[k].name);
+			snprintf(err, len, "--ops: unknown op '%s': allowed values are %s, each NAME or NAME:W (W 1..1000000), comma-separated",
+				 tok, names);
 			return -EINVAL;
 		}
 		v = xop_table[i].weight ? xop_table[i].weight : 1;
@@ -48,8 +57,8 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 			errno = 0;
 			v = strtoul(colon + 1, &end, 10);
 			if (errno || end == colon + 1 || *end || v == 0 || v > 1000000 || colon[1] == '-') {
-				snprintf(err, len, "--ops: %s: invalid weight '%s': expected a positive integer 1..1000000",
-					 tok, colon + 1);
+				snprintf(err, len, "--ops: invalid weight '%s' of op %s: allowed weights are 1..1000000",
+					 colon + 1, tok);
 				return -EINVAL;
 			}
 		}
