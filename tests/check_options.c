@@ -6,27 +6,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cli/options.h"
 
-/* parse a NULL-terminated argument list; capture stderr's first line */
-static int parse(struct opts *o, char *err, size_t len, ...)
+/*
+ * Parse a NULL-terminated argument list as command @verb taking @allowed
+ * (opts_parse_cmd(); NULL: every option); stderr's first line in @err,
+ * the count of positional arguments in *@npos (if not NULL).
+ */
+static int parse_cmd(struct opts *o, char *err, size_t len, const char *verb, const char *allowed,
+		     int *npos, ...)
 {
-	char *argv[32] = { "run" };
-	int argc = 1, pos, ret, fd, saved;
+	char *argv[32] = { (char *)verb };
+	int argc = 1, posv[4], ret, saved;
 	FILE *tmp = tmpfile();
 	va_list ap;
 
-	va_start(ap, len);
+	va_start(ap, npos);
 	while ((argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
 	opts_defaults(o);
 	fflush(stderr);
 	saved = dup(2);
-	fd = fileno(tmp);
-	dup2(fd, 2);
-	ret = opts_parse(o, argc, argv, &pos);
+	dup2(fileno(tmp), 2);
+	ret = opts_parse_cmd(o, argc, argv, verb, allowed, posv, 4, npos);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -37,6 +43,9 @@ static int parse(struct opts *o, char *err, size_t len, ...)
 	fclose(tmp);
 	return ret;
 }
+
+/* every option of the table, as `run` parsed with opts_parse() */
+#define parse(o, err, len, ...) parse_cmd(o, err, len, "run", NULL, NULL, __VA_ARGS__)
 
 START_TEST(test_defaults)
 {
@@ -131,36 +140,6 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
-/* opts_parse_cmd() for @verb taking @allowed; stderr's first line in err */
-static int parse_cmd(struct opts *o, char *err, size_t len, const char *verb, const char *allowed,
-		     int *npos, ...)
-{
-	char *argv[32] = { (char *)verb };
-	int argc = 1, posv[4], ret, fd, saved;
-	FILE *tmp = tmpfile();
-	va_list ap;
-
-	va_start(ap, npos);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
-	opts_defaults(o);
-	fflush(stderr);
-	saved = dup(2);
-	fd = fileno(tmp);
-	dup2(fd, 2);
-	ret = opts_parse_cmd(o, argc, argv, verb, allowed, posv, 4, npos);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	err[0] = '\0';
-	if (!fgets(err, (int)len, tmp))
-		err[0] = '\0';
-	fclose(tmp);
-	return ret;
-}
-
 /* issue 13: values that wrapped or were ignored, one-line errors for each */
 START_TEST(test_issue13_validation)
 {
@@ -230,6 +209,84 @@ START_TEST(test_issue13_validation)
 }
 END_TEST
 
+/* the option lists of cli.c's verbs, as far as these tests need them */
+#define RUN_OPTS	"exit-codes @workload @health @pressure @cowork @jank @output"
+#define EXPLORE_OPTS	"exit-codes @explore movers handlers size runtime seed hang-timeout inject replay output"
+
+/* --ops: run's op count, explore's op weights; each command's list says which */
+START_TEST(test_per_command_names)
+{
+	static const struct {
+		const char *arg, *expect1, *expect2;
+	} bad[] = {
+		{ "--ops=bogus:1", "--ops: unknown op 'bogus'", "allowed values are move|move-batch|" },
+		{ "--ops=move:0", "--ops: invalid weight '0' of op move", "allowed weights are 1..1000000" },
+		{ "--ops=move:x", "--ops: invalid weight 'x'", "1..1000000" },
+		{ "--ops=move:-1", "--ops", "1..1000000" },
+		{ "--ops=move:1,inject:1", "unknown op 'inject'", "allowed values are" },
+		{ "--ops=", "--ops", "expected NAME:W,..." },
+	};
+	struct opts o;
+	char err[1024], *help;
+	size_t i, len;
+	int n, status;
+	json_t *j;
+	pid_t pid;
+	FILE *f;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(parse_cmd(&o, err, sizeof(err), "explore", EXPLORE_OPTS, &n, bad[i].arg, NULL) != 0,
+			      "%s accepted", bad[i].arg);
+		ck_assert_msg(strstr(err, bad[i].expect1) && strstr(err, bad[i].expect2),
+			      "%s: message '%s'", bad[i].arg, err);
+		ck_assert_msg(!strncmp(err, "movestress: --ops: ", 19), "%s: '%s'", bad[i].arg, err);
+		ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "%s: '%s'", bad[i].arg, err);
+	}
+	ck_assert_int_eq(parse_cmd(&o, err, sizeof(err), "explore", EXPLORE_OPTS, &n, "--ops=move:10,fork",
+				   "--seed=3", NULL), 0);
+	ck_assert_str_eq(o.mix, "move:10,fork");
+	ck_assert_uint_eq(o.ops, 0);
+	ck_assert(opts_given(&o, "ops"));
+	j = opts_to_json(&o);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ops")), "move:10,fork");
+	json_decref(j);
+	ck_assert_int_eq(parse_cmd(&o, err, sizeof(err), "run", RUN_OPTS, &n, "--ops", "500", NULL), 0);
+	ck_assert_uint_eq(o.ops, 500);
+	ck_assert_str_eq(o.mix, "");
+	j = opts_to_json(&o);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "ops")), 500);
+	json_decref(j);
+	ck_assert_int_ne(parse_cmd(&o, err, sizeof(err), "run", RUN_OPTS, &n, "--ops=move:1", NULL), 0);
+	ck_assert_msg(strstr(err, "--ops: invalid value 'move:1': expected an integer"), "%s", err);
+	ck_assert_int_ne(parse_cmd(&o, err, sizeof(err), "bench", "exit-codes runtime size", &n, "--ops=3", NULL), 0);
+	ck_assert_msg(strstr(err, "--ops: not an option of bench") && strstr(err, "workload, explore options"),
+		      "%s", err);
+	/* a command list taking both rows of --ops is a bug in the tables, caught at once */
+	pid = fork();
+	if (!pid) {
+		freopen("/dev/null", "w", stderr);
+		parse_cmd(&o, err, sizeof(err), "both", "@workload @explore", &n, NULL);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	/* each command's help shows its own --ops */
+	f = open_memstream(&help, &len);
+	opts_usage(f, EXPLORE_OPTS);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(help, "  --ops=NAME:W,...  "));
+	ck_assert_ptr_null(strstr(help, "  --ops=N  "));
+	free(help);
+	f = open_memstream(&help, &len);
+	opts_usage(f, RUN_OPTS);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(help, "  --ops=N  "));
+	ck_assert_ptr_null(strstr(help, "--ops=NAME"));
+	ck_assert_ptr_null(strstr(help, "--verifiers"));
+	free(help);
+}
+END_TEST
+
 START_TEST(test_json_echo)
 {
 	struct opts o;
@@ -254,4 +311,4 @@ START_TEST(test_suggest)
 END_TEST
 
 CHECK_MAIN("options", test_defaults, test_units, test_values, test_bad_input, test_issue13_validation,
-	   test_json_echo, test_suggest)
+	   test_per_command_names, test_json_echo, test_suggest)
