@@ -17,24 +17,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* thread, op, arg (region; inject kind), slot, npages: in time order */
+/*
+ * thread, op, arg (region; inject kind), flags, slot, npages: in time
+ * order.  Thread 1 keeps to chunk 2 (slots 1024..1535), whose page locks
+ * no op of thread 0 takes, so that explore's concurrent replay runs the
+ * same records as the serial reproducer.
+ */
 static const struct xrec all_ops[] = {
 	{ 0, XOP_MOVE1, 0, XF_DONE, 10, 1, 0, 0 },
-	{ 1, XOP_MOVE1, 0, XF_DONE, 700, 1, 0, 0 },
+	{ 1, XOP_MOVE1, 0, XF_DONE, 1100, 1, 0, 0 },
 	{ 0, XOP_MOVEN, 0, XF_DONE, 20, 8, 0, 0 },
-	{ 1, XOP_TOUCH, 0, XF_DONE, 700, 1, 0, 0 },
+	{ 1, XOP_TOUCH, 0, XF_DONE, 1100, 1, 0, 0 },
 	{ 0, XOP_MOVESPLIT, 0, XF_DONE, 600, 40, 0, 0 },
-	{ 1, XOP_FAULT, 0, XF_DONE, 710, 1, 0, 0 },
+	{ 1, XOP_FAULT, 0, XF_DONE, 1110, 1, 0, 0 },
 	{ 0, XOP_DONTNEED, 0, XF_DONE, 30, 4, 0, 0 },
-	{ 1, XOP_MOVEN, 0, XF_DONE, 720, 4, 0, 0 },
+	{ 1, XOP_MOVEN, 0, XF_DONE, 1120, 4, 0, 0 },
 	{ 0, XOP_MOVEHOLES, 0, XF_DONE, 29, 6, 0, 0 },	/* 29 and 34 moved over the holes 30..33 */
-	{ 1, XOP_DONTNEED, 0, XF_DONE, 730, 2, 0, 0 },
+	{ 1, XOP_DONTNEED, 0, XF_DONE, 1130, 2, 0, 0 },
 	{ 0, XOP_REFILL, 0, XF_DONE, 30, 1, 0, 0 },
-	{ 1, XOP_REFILL, 0, XF_DONE, 731, 1, 0, 0 },
+	{ 1, XOP_REFILL, 0, XF_DONE, 1130, 1, 0, 0 },
+	{ 1, XOP_REFILL, 0, XF_DONE, 1131, 1, 0, 0 },
 	{ 0, XOP_FAULT, 0, XF_DONE, 40, 1, 0, 0 },
-	{ 1, XOP_PAGEOUT, 1, XF_DONE, 700, 30, 0, 0 },
+	{ 1, XOP_PAGEOUT, 1, XF_DONE, 1100, 30, 0, 0 },
 	{ 0, XOP_PAGEOUT, 0, XF_DONE, 100, 64, 0, 0 },
-	{ 1, XOP_TOUCH, 0, XF_DONE, 710, 1, 0, 0 },
+	{ 1, XOP_TOUCH, 0, XF_DONE, 1110, 1, 0, 0 },
 	{ 0, XOP_COLD, 1, XF_DONE, 0, 32, 0, 0 },
 	{ 0, XOP_WILLNEED, 0, XF_DONE, 100, 64, 0, 0 },
 	{ 0, XOP_TOUCH, 0, XF_DONE, 100, 1, 0, 0 },
@@ -42,7 +48,7 @@ static const struct xrec all_ops[] = {
 	{ 0, XOP_HUGEPAGE, 0, XF_DONE, 1024, 512, 0, 0 },
 	{ 0, XOP_NOHUGEPAGE, 0, XF_DONE, 1024, 512, 0, 0 },
 	{ 0, XOP_MREMAP, 0, XF_DONE, 512, 512, 0, 0 },
-	{ 1, XOP_TOUCH, 0, XF_DONE, 731, 1, 0, 0 },
+	{ 1, XOP_TOUCH, 0, XF_DONE, 1131, 1, 0, 0 },
 	{ 0, XOP_MPROTECT, 1, XF_DONE, 0, 512, 0, 0 },
 	{ 0, XOP_NEIGHBOUR, 0, XF_DONE, 0, 1, 0, 0 },
 	{ 0, XOP_FORK, 0, XF_DONE, 0, 1, 0, 0 },
