@@ -717,6 +717,8 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	x->ops = xop_table;
 	x->run.o = cfg->o;
 	x->run.uffd = -1;
+	x->run.hang_page = -1;		/* run's injections: none here (run_move reads them) */
+	x->run.eexist_page = -1;
 	pthread_mutex_init(&x->fail_lock, NULL);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
