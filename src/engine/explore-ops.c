@@ -625,7 +625,7 @@ const struct xop_desc xop_table[XOP_NR] = {
 		"move_pages(2) to the other NUMA node: migration entries", need_two_nodes,
 		pre_region_arg, call_migrate, NULL },
 	[XOP_INJECT] = { "inject", 0, XR_PAGE, true, true, 0,
-		"negative control (--inject=corrupt|lose|dup|zero:PAGE)", never,
+		"negative control (--inject=corrupt|lose|dup|zero|hang:PAGE)", never,
 		pre_one_region, call_inject, NULL },
 };
 

@@ -807,6 +807,17 @@ static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap
 	}
 	for (i = 0; i < x->nthreads; i++)
 		json_array_append_new(threads, hang_thread_json(x, i));
+	/* every thread that is not stuck is joined (the verifiers left at stop, the handlers now) */
+	__atomic_store_n(&x->run.stop_handlers, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < x->nthreads + cfg->verifiers + cfg->handlers; i++) {
+		struct timespec dl;
+
+		if (i < x->nthreads && !__atomic_load_n(&x->thr[i].done, __ATOMIC_ACQUIRE))
+			continue;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += 2;
+		pthread_timedjoin_np(x->thr[i].thread, NULL, &dl);
+	}
 	hung = json_incref(json_array_get(threads, x->hung_thread));
 	snprintf(why, sizeof(why), "explore/%u made no progress for %.1fs (--hang-timeout); it stayed stuck",
 		 x->hung_thread, x->hung_ns / 1e9);
