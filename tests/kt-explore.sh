@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # movestress explore on the running kernel: bad input, a short run with
-# every supported op kind, the negative controls caught while running, and
-# a failure recorded, replayed, minimised and turned into a C reproducer
-# that fails the same way.
+# every supported op kind, the --reclaim backends walking the rmap beside
+# the ops, the negative controls caught while running, a hang's result
+# written by the watchdog, and a failure
+# recorded, replayed, minimised and turned into a C reproducer that fails
+# the same way.
 . "${srcdir:-.}/tests/kt-lib.sh"
 require_move
 CC=${CC:-cc}
@@ -19,7 +21,7 @@ esac
 cd "$TMP" || exit 1
 
 # ---- bad input: one line, documented exit code
-for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--contend=101"; do
+for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--inject=hang:99999" "--contend=101"; do
 	"$MOVESTRESS" explore $bad --runtime=1s --size=4M > "$TMP/bad.out" 2> "$TMP/bad.err"
 	rc=$?
 	[ $rc -eq 2 ] || fail "explore $bad: exit $rc, expected 2"
@@ -34,6 +36,12 @@ if [ ! -e /sys/devices/system/node/node1 ]; then
 	[ $rc -eq 77 ] || fail "--ops=migrate:1 on one node: exit $rc, expected 77"
 	grep -q "op 'migrate' skipped: one NUMA node" "$TMP/bad.err" || fail "migrate skip reason"
 fi
+# --reclaim: the same one-line error as run's
+"$MOVESTRESS" explore --reclaim=bogus --runtime=1s --size=4M > /dev/null 2> "$TMP/bad.err"
+rc=$?
+"$MOVESTRESS" run --reclaim=bogus --runtime=1s --size=4M > /dev/null 2> "$TMP/bad-run.err"
+[ $rc -eq 2 ] && [ "$(wc -l < "$TMP/bad.err")" -eq 1 ] && cmp -s "$TMP/bad.err" "$TMP/bad-run.err" ||
+	{ cat "$TMP/bad.err" "$TMP/bad-run.err"; fail "explore --reclaim=bogus: exit $rc, not run's one line"; }
 echo "ok bad input"
 
 # ---- a short run: every op this kernel supports runs, and passes
@@ -55,6 +63,41 @@ for op in $(jget "$TMP/list.json" "' '.join(o['name'] for o in d['explore_ops'] 
 done
 echo "ok short run: $(grep '^explore: .* ops,' "$TMP/run.out")"
 
+# ---- the --reclaim backends beside the ops, on both regions: they ran,
+# reached the pages, the oracle passed (or only the host's known MOVE
+# bug), the kernel counters are in the result, and the system is restored
+ran=0
+for b in pageout memcg; do
+	"$MOVESTRESS" explore --size=8M --runtime=4s --seed=13 --reclaim=$b --swap=auto \
+		--output "$TMP/rec-$b.json" > "$TMP/rec-$b.out" 2>&1 &
+	pid=$!
+	wait $pid
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "skip --reclaim=$b: $(grep skipped "$TMP/rec-$b.out")"
+		continue
+	fi
+	[ $rc -eq 0 ] || { [ $rc -eq 6 ] && [ "${MOVESTRESS_STRICT:-0}" != 1 ] &&
+		[ "$(jget "$TMP/rec-$b.json" "d['known_bugs'][0]['id'] == 'move-eexist' and d['verdict'] == 'known-kernel-bug' and 'failure' not in d")" = True ]; } ||
+		{ cat "$TMP/rec-$b.out"; fail "explore --reclaim=$b: exit $rc"; }
+	[ "$(jget "$TMP/rec-$b.json" "d['oracle']['pass'] and 'rmap_policy' in d['kernel'] and 'counters' in d['kernel'] and len(d['kernel']['vmstat']) > 0 and 'kmsg' in d['health'] and 'rmap_race' not in d['health']")" = True ] ||
+		{ cat "$TMP/rec-$b.out"; fail "explore --reclaim=$b: oracle, kernel or health block"; }
+	got=$(jget "$TMP/rec-$b.json" "'%d %d %d' % (d['pressure']['backends'][0]['ran'], d['pressure']['backends'][0]['ops']['ok'], d['pressure']['backends'][0]['reached']['reached'])")
+	set -- $got
+	[ "$1" = 1 ] && [ "$2" -gt 0 ] && [ "$3" -gt 0 ] ||
+		{ cat "$TMP/rec-$b.out"; fail "explore --reclaim=$b: backend ran=$1 ok ops=$2 pages reached=$3"; }
+	# restored: its state file (swap, sysctls, tracefs, cgroup records) is gone; /proc/swaps
+	# itself proves nothing on a shared host, where other runs add and share zram swap
+	[ ! -e "${MOVESTRESS_STATE_DIR:-/run/movestress}/state-$pid.json" ] ||
+		fail "explore --reclaim=$b (pid $pid) left its state file: not everything was restored"
+	cg=$(jget "$TMP/rec-$b.json" "d['pressure']['backends'][0].get('memcg', {}).get('path', '')")
+	[ -z "$cg" ] || [ "${cg##*/}" = "movestress-$pid" ] || fail "explore --reclaim=$b: pid $pid is not the run's ($cg)"
+	[ -z "$cg" ] || [ ! -d "$cg" ] || fail "explore --reclaim=$b left the cgroup $cg"
+	echo "ok --reclaim=$b: $(grep "reclaim $b" "$TMP/rec-$b.out" | sed 's/^ *//')"
+	ran=$((ran + 1))
+done
+[ $ran -gt 0 ] || echo "note: no --reclaim backend could run here"
+
 # ---- negative controls: caught by the verifiers while the ops run
 for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	kind=${spec%%:*}
@@ -73,6 +116,21 @@ for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	[ "$got" = "$want $page True" ] || { cat "$TMP/neg.out"; fail "--inject=$spec: got '$got'"; }
 	echo "ok --inject=$spec: $(grep FAILURE "$TMP/neg.out")"
 done
+
+# ---- a hang (--inject=hang:PAGE: explore/0 touches the slot page PAGE left,
+# and the handlers leave that fault alone): the watchdog writes the result
+# (the stuck thread, its kernel stack, its op and pages) and the op log, and
+# the run exits 4 even though its time was up before the watchdog fired
+timeout 60 "$MOVESTRESS" explore --size=8M --runtime=3s --seed=21 --hang-timeout=2s --inject=hang:5 \
+	--output "$TMP/hang.json" > "$TMP/hang.out" 2>&1
+rc=$?
+[ $rc -eq 4 ] || { cat "$TMP/hang.out"; fail "explore --inject=hang:5: exit $rc, expected 4"; }
+[ "$(jget "$TMP/hang.json" "d['verdict'] == 'hang' and d['exit_code'] == 4 and d['hang']['thread'] == 'explore/0' and 'handle_userfault' in d['hang']['stack'] + d['hang']['wchan'] and d['hang']['op']['name'] == 'inject' and d['hang']['op']['pages'] == [5] and d['health']['watchdog']['hang'] and 'counters' in d['kernel'] and d['options']['inject'] == 'hang:5'")" = True ] ||
+	{ cat "$TMP/hang.out" "$TMP/hang.json"; fail "hang result incomplete"; }
+log=$(jget "$TMP/hang.json" "d['op_log']")
+[ "$log" = movestress-explore-21.xlog ] && head -c 7 "$log" | grep -q MSXLOG || fail "hang: no op log ($log)"
+echo "ok --inject=hang:5: exit 4, $(jget "$TMP/hang.json" "'%s (tid %d, %s) in %s page %d; %s' % (d['hang']['thread'], d['hang']['tid'], d['hang']['wchan'], d['hang']['op']['name'], d['hang']['op']['page'], d['reason'])")"
+rm -f "$log"
 
 # ---- record, replay, minimise, reproduce
 "$MOVESTRESS" explore --size=8M --runtime=2s --seed=5 --inject=corrupt:300 --record="$TMP/f.xlog" \

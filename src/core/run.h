@@ -139,6 +139,19 @@ struct run {
 	json_t *checkpoint_results;
 
 	void *pressure;			/* pressure backends' state (pressure/pressure.c) */
+	/*
+	 * The madvise backends walk the source region only (run: the movers
+	 * take pages from there), or every region (explore: a page is in
+	 * either, so reclaim must walk both to reach the moving pages).
+	 */
+	bool pressure_all_regions;
+	/*
+	 * memcg on cgroup v1: never lower the limit below half the usage at
+	 * the pressure's start (explore: with the limit near zero the kernel's
+	 * own writes to the process's stacks and TLS, rseq's and futexes',
+	 * fail to charge in kernel mode and the run dies of SIGSEGV).
+	 */
+	bool pressure_memcg_floor;
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	void *cowork;			/* co-workloads' state (scenarios/cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */
