@@ -5,7 +5,9 @@
 #
 # Packed by scripts/vm-check together with /bin/busybox (busybox-static),
 # /bin/movestress (static build) and, per boot, /plan (one cell per line:
-# NAME<TAB>ARGS, from `movestress list`) and /vm.conf (shell variables).
+# NAME<TAB>ARGS, from `movestress list`; ARGS start with options for
+# `movestress run`, or with another command: `explore ...`) and /vm.conf
+# (shell variables).
 # Sets up what the scenarios need, runs each cell, writes the results as a
 # tar stream onto the raw results disk (/dev/vda) after every cell, prints
 # "@@vm-check" markers on the console for the host, and powers off.
@@ -102,8 +104,9 @@ lru_gen_boot=$(lru_gen_now)
 	echo "requested_policy=$POLICY"
 	echo "rmap_policy=$rmap_policy"
 	echo "lru_gen=$lru_gen_boot"
+	echo "numa_nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)"
 } > /results/guest.txt
-mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy"
+mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy numa_nodes=$(sed -n 's/^numa_nodes=//p' /results/guest.txt)"
 
 # --- zram swap: the pressure backends reclaim to it --------------------
 if [ -e /sys/block/zram0 ]; then
@@ -134,6 +137,9 @@ fi
 # --- the cells ---------------------------------------------------------
 flush_results
 mark "ready $(uptime_s)"
+# cells run in /results: what a cell writes to its working directory (a
+# failing explore's op log, movestress-explore-SEED.xlog) comes back too
+cd /results
 tab=$(printf '\t')
 while IFS="$tab" read -r name args; do
 	[ -n "$name" ] || continue
@@ -145,10 +151,15 @@ while IFS="$tab" read -r name args; do
 	# the longest single MOVE wait on an anon_vma is a running maximum
 	# (kernel-patches/6.12 patch 1): reset, so each cell reports its own
 	[ -w "$WAIT_MAX" ] && echo 0 > "$WAIT_MAX"
+	# ARGS may start with the command (`explore --ops=...`); else `run`
+	case $args in
+	-*|'') cmd=run ;;
+	*) cmd= ;;
+	esac
 	t0=$(uptime_s)
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
-	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress run $args \
+	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress $cmd $args \
 		--output "/results/$name.json" < /dev/null > "/results/$name.log" 2>&1
 	rc=$?
 	t1=$(uptime_s)

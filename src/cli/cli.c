@@ -126,6 +126,12 @@ static const struct scenario quick_matrix[] = {
 	 * anon_vma waits the kernel counts (the reviewer's report).
 	 */
 	{ "jank-memcg", "--scenario=jank --gc-threads=2 --size=16M --runtime=6s --reclaim=memcg --swap=auto" },
+	/*
+	 * `movestress explore` (ARGS that start with a command run it instead
+	 * of `run`): the seeded random op mix with verifier threads, a minute
+	 * per policy.  Sized for 2 TCG vCPUs under KASAN.
+	 */
+	{ "explore", "explore --size=8M --movers=2 --verifiers=1 --runtime=60s --mthp=16,64" },
 	{ NULL, NULL },
 };
 
