@@ -342,7 +342,7 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
 	/* explore's --ops=NAME:W is --mix in the table (run has --ops=N) */
 	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
-	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs", 0, 0 },
+	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs reclaim swap io", 0, 0 },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
 	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },

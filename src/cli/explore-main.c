@@ -11,6 +11,7 @@
 #include "report/trials.h"
 #include "scenarios/jank.h"
 #include "core/report.h"
+#include "pressure/pressure.h"
 #include "pressure/sysstate.h"
 
 #include <errno.h>
@@ -316,6 +317,7 @@ static int bench_bare(struct xp_cfg *cfg)
 	int i;
 
 	cfg->runtime_ns = total / (2 * BENCH_PAIRS);
+	cfg->pressure = false;	/* the bench measures the engine, not reclaim */
 	cfg->verifiers = 0;
 	cfg->contend = 0;
 	cfg->partition = true;
@@ -456,6 +458,10 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 	cfg->runtime_ns = o->runtime_ns ? o->runtime_ns : 10ULL * 1000000000ULL;
 	cfg->seed = o->seed_set ? o->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	cfg->keep_log = o->record[0] || o->minimize;
+	/* --reclaim/--swap/--io: the checks and the one-line errors of run */
+	if (pressure_validate(o))
+		return MS_EXIT_USAGE;
+	cfg->pressure = strcmp(o->reclaim, "none") != 0;
 	if (cfg->threads > XP_MAX_THREADS) {
 		fprintf(stderr, "movestress: --movers: explore runs at most %d op threads\n", XP_MAX_THREADS);
 		return MS_EXIT_USAGE;
@@ -517,6 +523,19 @@ int explore_main(struct opts *o)
 	mthp_done(mthp);
 	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV) {
 		json_decref(mthp);
+		/* as run's early result: the harness reads why the cell did not run */
+		if (o->output[0]) {
+			json_t *j = json_pack("{s:i, s:s, s:I, s:i, s:s, s:s}", "schema_version", MS_SCHEMA_VERSION,
+					      "command", "explore", "seed", (json_int_t)cfg.seed, "exit_code", ret,
+					      "verdict", exit_verdict(ret), "reason", res.reason);
+
+			json_object_set_new(j, "options", opts_to_json(o));
+			if (ret == MS_EXIT_SKIP)
+				json_object_set_new(j, "skipped", json_string(res.reason));
+			if (write_json_file(o->output, j))
+				fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+			json_decref(j);
+		}
 		goto out;
 	}
 	json_object_set_new(res.json, "mthp", mthp);

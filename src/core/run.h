@@ -139,6 +139,12 @@ struct run {
 	json_t *checkpoint_results;
 
 	void *pressure;			/* pressure backends' state (pressure/pressure.c) */
+	/*
+	 * The madvise backends walk the source region only (run: the movers
+	 * take pages from there), or every region (explore: a page is in
+	 * either, so reclaim must walk both to reach the moving pages).
+	 */
+	bool pressure_all_regions;
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	void *cowork;			/* co-workloads' state (scenarios/cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */

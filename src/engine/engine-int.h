@@ -111,6 +111,7 @@ json_t *health_block(struct run *r, unsigned long taint0, int taint_err,
 void rmap_race_check(json_t *result, struct verdict *v, FILE *out);
 void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res,
 			   struct verdict *v, FILE *out);
+void move_accounting_pages(uint64_t user, json_t *result, json_t *into, struct verdict *v, FILE *out);
 
 /* result.c: the summary and the result JSON */
 json_t *result_head(const struct opts *o, uint64_t seed, json_t *env);
@@ -119,6 +120,7 @@ void print_header(const struct run *r, FILE *f);
 void print_verdict(struct engine_run *e);
 void print_summary(struct engine_run *e);
 json_t *result_new(struct engine_run *e);
+json_t *kernel_block(json_t *vm0, json_t *vm1, json_t *sys0, json_t *sys1);
 json_t *mode_result_new(struct engine_run *e);
 
 #endif

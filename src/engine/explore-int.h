@@ -185,6 +185,7 @@ struct xp_cfg {
 	sigset_t sigs;		/* blocked in every thread; the engine's main loop takes them */
 	bool partition;		/* each op thread keeps to its own chunks (the bench) */
 	bool bare;		/* --bench-bare's baseline: a bare UFFDIO_MOVE loop per thread */
+	bool pressure;		/* --reclaim backends (pressure/) beside the ops, on both regions */
 };
 
 /* one run of the engine: 0 pass, 1 failure (@fail filled), or another exit code */
@@ -198,6 +199,7 @@ struct xp_result {
 	uint64_t op_cpu_ns;	/* CPU time of the op threads (user + system) */
 	struct xlog_file log;	/* every record kept, merged by thread */
 	json_t *json;
+	char reason[512];	/* skipped or environment error: why (json is NULL then) */
 };
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res);
 int explore_main(struct opts *o);

@@ -339,14 +339,17 @@ static int call_fork(struct xctx *c)
 
 			if (pread(fd, &b, 1, a + 64) == 1) {
 				b++;
+				/* ENOMEM: the COW's charge refused (--reclaim=memcg at its lowered limit) */
 				if (pwrite(fd, &b, 1, a + PG - 1) != 1)
-					_exit(2);
+					_exit(errno == ENOMEM ? 3 : 2);
 			}
 		}
 		_exit(fd < 0);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		return ENOMEM;
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : ECHILD;
 }
 
@@ -546,7 +549,8 @@ const struct xop_desc xop_table[XOP_NR] = {
 	[XOP_DONTNEED] = { "dontneed", 2, XR_BATCH, true, true, 0,
 		"MADV_DONTNEED: the pages are dropped (ledger: nowhere)", NULL,
 		pre_one_region, call_dontneed, update_dontneed },
-	[XOP_REFILL] = { "refill", 6, XR_PAGE, true, false, ERRB(EAGAIN),
+	/* ENOMEM: --reclaim=memcg's cgroup at its lowered limit refuses the charge */
+	[XOP_REFILL] = { "refill", 6, XR_PAGE, true, false, ERRB(EAGAIN) | ERRB(ENOMEM),
 		"UFFDIO_COPY a new generation of a dropped page", NULL,
 		pre_none, call_refill, update_refill },
 	[XOP_PAGEOUT] = { "pageout", 3, XR_SPLIT, false, false, MADV_LEGIT,

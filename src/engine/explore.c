@@ -15,13 +15,19 @@
 #include "config.h"
 #include "engine/explore.h"
 #include "engine/explore-int.h"
+#include "engine/engine-int.h"
 #include "engine/move.h"
+#include "kernel/env.h"
 #include "kernel/known-bugs.h"
 #include "kernel/health.h"
 #include "kernel/klog.h"
+#include "core/kv.h"
 #include "core/oracle.h"
 #include "core/report.h"
+#include "core/side.h"
 #include "core/stamp.h"
+#include "pressure/pressure.h"
+#include "pressure/sysstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -400,6 +406,19 @@ static int setup(struct xp *x, char *why, size_t len)
 	x->cur_chunk = calloc(XP_MAX_THREADS, sizeof(*x->cur_chunk));
 	if (!x->run.where || !x->run.gen || !x->lock || !x->pinned || !x->last || !x->last_t || !x->cur_chunk)
 		return -ENOMEM;
+	if (cfg->pressure) {
+		/* before the pages are first touched: memcg charges them then */
+		x->run.pressure_all_regions = true;
+		ret = pressure_setup(&x->run, why, len);
+		if (ret && ret != -EOPNOTSUPP) {
+			char tmp[400];
+
+			snprintf(tmp, sizeof(tmp), "%s", why);
+			snprintf(why, len, "pressure setup: %s", tmp);
+		}
+		if (ret)
+			return ret;
+	}
 	ret = uffd_open_api(UFFD_FEATURE_MOVE, &x->run.uffd_info, why, len);
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : -EOPNOTSUPP;
@@ -457,6 +476,9 @@ static void teardown(struct xp *x)
 {
 	unsigned i, r;
 
+	/* swap, the cgroup, DAMON: undone first, as run's sides are (sysstate) */
+	if (x->cfg->pressure)
+		pressure_teardown(&x->run);
 	for (i = 0; x->thr && i < x->cfg->threads + x->cfg->verifiers + x->cfg->handlers; i++) {
 		struct xthread *t = &x->thr[i];
 
@@ -696,16 +718,48 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 
 json_t *xp_ops_json(const struct xp *x, const struct xp_result *res);
 
+/* the kernel's side: counters, the backends' report, MOVE accounting, health, the rmap race */
+static void kernel_verdict(struct xp *x, struct xp_result *res, const struct thread_stats *mv,
+			   json_t *const snap[4], unsigned long taint0, int taint_err, const char *marker)
+{
+	const struct xp_cfg *cfg = x->cfg;
+	struct verdict v = { res->verdict, res->code };
+	FILE *out = cfg->quiet ? NULL : stdout;
+	json_t *h, *reps;
+
+	json_object_set_new(res->json, "kernel", kernel_block(snap[0], snap[1], snap[2], snap[3]));
+	if (cfg->pressure)
+		pressure_side.report(&x->run, res->json, out);
+	/*
+	 * Every MOVE explore issues goes through run_move() into a thread's
+	 * stats (ops, fault handlers, moved-but-failed included), so what the
+	 * ioctls were told is exact: run's check holds as it is.  The bench's
+	 * bare loop issues the ioctl itself and counts no pages.
+	 */
+	if (cfg->bare)
+		json_object_set_new(res->json, "move_accounting", json_pack("{s:s}", "unavailable",
+				    "--bench-bare: the bare loop's MOVEs are not counted in pages"));
+	else
+		move_accounting_pages(mv->pages, res->json, res->json, &v, out);
+	h = health_block(&x->run, taint0, taint_err, marker, &v, out);
+	json_object_set_new(res->json, "health", h);
+	reps = json_object_get(json_object_get(h, "kmsg"), "reports");
+	json_object_set_new(res->json, "kernel_reports", reps ? json_incref(reps) : json_array());
+	rmap_race_check(res->json, &v, out);
+	res->code = v.code;
+	res->verdict = v.name;
+}
+
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 {
 	struct xp *x = calloc(1, sizeof(*x));
-	unsigned long taint0 = 0, taint1 = 0;
-	struct klog_report reps[8];
+	unsigned long taint0 = 0;
 	struct thread_stats *mv = calloc(1, sizeof(*mv));
 	pthread_rwlockattr_t ra;
 	char why[512] = "", marker[64];
+	json_t *snap[4] = { NULL, NULL, NULL, NULL };	/* vmstat, uffd_move sysfs: before, after */
 	unsigned i, nall = cfg->threads + cfg->verifiers + cfg->handlers;
-	int ret, nrep = 0;
+	int ret, taint_err;
 
 	memset(res, 0, sizeof(*res));
 	if (!x || !mv) {
@@ -717,6 +771,8 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	x->ops = xop_table;
 	x->run.o = cfg->o;
 	x->run.uffd = -1;
+	x->run.hang_page = -1;		/* run's injections: none here (run_move reads them) */
+	x->run.eexist_page = -1;
 	pthread_mutex_init(&x->fail_lock, NULL);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
@@ -726,24 +782,31 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 		ret = assign_scripts(x, cfg->replay);
 	if (ret) {
 		fprintf(stderr, "movestress: explore: %s%s\n", ret == -EOPNOTSUPP ? "skipped: " : "", why);
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
 		res->code = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
 		goto out;
 	}
-	health_taint_read(&taint0);
+	taint_err = health_taint_read(&taint0);
 	snprintf(marker, sizeof(marker), "explore %d %" PRIu64, getpid(), now_ns());
 	klog_mark(marker);
+	snap[0] = kv_read("/proc/vmstat");
+	snap[2] = dir_read(UFFD_MOVE_SYSFS);
 	x->run.t0_ns = now_ns();
 	if (cfg->inject_kind >= 0 && !cfg->replay)
 		x->inject_at_ns = cfg->runtime_ns / 3 ? cfg->runtime_ns / 3 : 1;
 	for (i = 0; i < nall; i++)
 		if (pthread_create(&x->thr[i].thread, NULL, thread_main, &x->thr[i])) {
 			fprintf(stderr, "movestress: explore: pthread_create failed\n");
+			sysstate_restore_all();
 			_exit(MS_EXIT_ENV);
 		}
+	if (cfg->pressure)
+		pressure_start(&x->run);
 	wait_run(x);
 	if (x->hung) {
-		/* threads may be stuck in the kernel: nothing to join */
-		fprintf(stderr, "movestress: explore: hang; exiting with code %d\n", MS_EXIT_HANG);
+		/* threads may be stuck in the kernel: nothing to join; swap, cgroups, sysctls put back */
+		fprintf(stderr, "movestress: explore: hang; restoring the system, exiting with code %d\n", MS_EXIT_HANG);
+		sysstate_restore_all();
 		_exit(MS_EXIT_HANG);
 	}
 	for (i = 0; i < cfg->threads + cfg->verifiers; i++)
@@ -752,6 +815,10 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	for (; i < nall; i++)
 		pthread_join(x->thr[i].thread, NULL);
 	x->run.elapsed_ns = now_ns() - x->run.t0_ns;
+	if (cfg->pressure)
+		pressure_stop(&x->run);
+	snap[1] = kv_read("/proc/vmstat");
+	snap[3] = dir_read(UFFD_MOVE_SYSFS);
 #if HAVE_LIBURING
 	for (i = 0; i < cfg->threads; i++)
 		if (x->thr[i].pinned_n)
@@ -759,8 +826,6 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 #endif
 	res->json = json_object();
 	final_oracle(x, res);
-	health_taint_read(&taint1);
-	nrep = klog_scan_since(marker, reps, 8, NULL);
 	merge_results(x, res, mv);
 	res->failed = x->failed;
 	res->fail = x->fail;
@@ -770,17 +835,18 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	/* the known kernel bug alone is its own verdict, as in `run` (known-bugs.c) */
 	res->code = run_verdict(x->failed, mv->moved_but_failed,
 				!strcmp(cfg->o->known_bugs, "fail"), false, &res->verdict);
-	if (nrep > 0 || health_taint_is_report(taint0, taint1))
-		res->code = MS_EXIT_KERNEL_REPORT;
 	json_object_set_new(res->json, "elapsed_ns", json_integer((json_int_t)x->run.elapsed_ns));
 	json_object_set_new(res->json, "move", stats_to_json(mv, x->run.elapsed_ns, false));
 	json_object_set_new(res->json, "ops", xp_ops_json(x, res));
-	json_object_set_new(res->json, "kernel_reports", nrep > 0 ? klog_reports_to_json(reps, nrep) : json_array());
 	json_object_set_new(res->json, "fault_copy_fallbacks", json_integer((json_int_t)mv->aux_ops));
 	json_object_set_new(res->json, "uffd_user_mode_only", json_boolean(x->run.uffd_info.user_mode_only));
+	kernel_verdict(x, res, mv, snap, taint0, taint_err, marker);
+	snap[2] = snap[3] = NULL;	/* kernel_block took them */
 out:
 	teardown(x);
 	pthread_rwlock_destroy(&x->layout);
+	for (i = 0; i < 4; i++)
+		json_decref(snap[i]);
 	free(x);
 	free(mv);
 	return res->code;

@@ -99,20 +99,31 @@ void print_summary(struct engine_run *e)
 	oracle_print(out, e->verify.ores);
 }
 
+/*
+ * The "kernel" block: the rmap policy, the uffd_move sysfs before and
+ * after, the deltas of the uffd_move_ and rmap_ counters and of all of
+ * /proc/vmstat (run and explore; scripts/vm-check reads the counters).
+ * Takes the references of @sys0 and @sys1 (NULL: null).
+ */
+json_t *kernel_block(json_t *vm0, json_t *vm1, json_t *sys0, json_t *sys1)
+{
+	char policy[64];
+
+	env_rmap_policy(policy, sizeof(policy));
+	return json_pack("{s:s, s:o, s:o, s:o}", "rmap_policy", policy,
+		"uffd_move", json_pack("{s:o, s:o}", "before", sys0 ? sys0 : json_null(),
+				       "after", sys1 ? sys1 : json_null()),
+		"counters", kv_delta(vm0, vm1, (const char *const[]){ "uffd_move_", "rmap_", NULL }, 1),
+		"vmstat", kv_delta(vm0, vm1, NULL, 0));
+}
+
 /* the top of the result: tool, seed, environment, options, kernel counters */
 json_t *result_new(struct engine_run *e)
 {
 	struct run *r = &e->run;
 	json_t *result = result_head(r->o, r->seed, e->snap.env);
-	char policy[64];
 
-	env_rmap_policy(policy, sizeof(policy));
-	json_object_set_new(result, "kernel", json_pack("{s:s, s:o, s:o, s:o}",
-		"rmap_policy", policy,
-		"uffd_move", json_pack("{s:o, s:o}", "before", e->snap.sys0 ? e->snap.sys0 : json_null(),
-				       "after", e->snap.sys1 ? e->snap.sys1 : json_null()),
-		"counters", kv_delta(e->snap.vm0, e->snap.vm1, (const char *const[]){ "uffd_move_", "rmap_", NULL }, 1),
-		"vmstat", kv_delta(e->snap.vm0, e->snap.vm1, NULL, 0)));
+	json_object_set_new(result, "kernel", kernel_block(e->snap.vm0, e->snap.vm1, e->snap.sys0, e->snap.sys1));
 	return result;
 }
 

@@ -120,20 +120,28 @@ void rmap_race_check(json_t *result, struct verdict *v, FILE *out)
 void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res,
 				  struct verdict *v, FILE *out)
 {
-	json_t *k = json_object_get(json_object_get(json_object_get(result, "kernel"), "counters"),
-				    "uffd_move_pages");
-	uint64_t user = r->side_moved_pages, kern;
+	uint64_t user = r->side_moved_pages;
 	unsigned i;
 
+	for (i = 0; i < r->nworkers; i++)
+		user += r->workers[i].st.pages;
+	move_accounting_pages(user, result, mode_res, v, out);
+}
+
+/* the check itself: @user pages our ioctls were told moved; the verdict into @into */
+void move_accounting_pages(uint64_t user, json_t *result, json_t *into, struct verdict *v, FILE *out)
+{
+	json_t *k = json_object_get(json_object_get(json_object_get(result, "kernel"), "counters"),
+				    "uffd_move_pages");
+	uint64_t kern;
+
 	if (!json_is_integer(k)) {
-		json_object_set_new(mode_res, "move_accounting", json_pack("{s:s}", "unavailable",
+		json_object_set_new(into, "move_accounting", json_pack("{s:s}", "unavailable",
 				    "no uffd_move_pages in /proc/vmstat (a kernel without kernel-patches/)"));
 		return;
 	}
-	for (i = 0; i < r->nworkers; i++)
-		user += r->workers[i].st.pages;
 	kern = (uint64_t)json_integer_value(k);
-	json_object_set_new(mode_res, "move_accounting", json_pack("{s:I, s:I, s:b}",
+	json_object_set_new(into, "move_accounting", json_pack("{s:I, s:I, s:b}",
 			    "kernel_pages", (json_int_t)kern, "ioctl_pages", (json_int_t)user,
 			    "match", kern == user));
 	if (out)
@@ -146,4 +154,3 @@ void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res
 		v->code = MS_EXIT_FAILURE;
 	}
 }
-

@@ -34,6 +34,7 @@ struct memcg_priv {
 	uint64_t chunk;			/* bytes per reclaim op */
 	json_t *stat0, *stat1;
 	uint64_t usage_max;
+	bool oom_off;			/* v1: memory.oom_control = 1 (the cgroup is ours) */
 };
 
 /* mount point of the v1 hierarchy with the memory controller, or of cgroup2 */
@@ -196,9 +197,16 @@ static int memcg_setup(struct pressure *p, struct backend_inst *bi, char *why, s
 		snprintf(why, len, "mkdir %s: %s", m->path, strerror(-ret));
 		return ret;
 	}
-	if (m->version == 1)
+	if (m->version == 1) {
 		cg_write(m->path, "memory.swappiness", "100");
-	else
+		/*
+		 * Between the lowered limit and its lift a fault that cannot
+		 * reclaim (the rest pinned or just swapped in) would have the
+		 * OOM killer kill the run; with it off the fault waits for the
+		 * lift, which wakes it (memcg1_oom_recover).
+		 */
+		m->oom_off = !cg_write(m->path, "memory.oom_control", "1");
+	} else
 		cg_write(m->path, "memory.swap.max", "max");
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	ret = cg_write(m->path, "cgroup.procs", pid);
@@ -290,6 +298,8 @@ static void memcg_report(struct pressure *p, struct backend_inst *bi, json_t *ob
 		      "bytes_per_op", (json_int_t)m->chunk);
 	if (m->usage_max)
 		json_object_set_new(j, "usage_max_bytes", json_integer((json_int_t)m->usage_max));
+	if (m->version == 1)
+		json_object_set_new(j, "oom_kill_disabled", json_boolean(m->oom_off));
 	if (m->stat0 && m->stat1)
 		json_object_set_new(j, "stat_delta", kv_delta(m->stat0, m->stat1, NULL, 0));
 	if (m->stat1)

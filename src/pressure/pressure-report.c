@@ -199,6 +199,10 @@ void pressure_report(struct run *r, json_t *result, FILE *f)
 		if (f)
 			fprintf(f, "  !!! pressure never started: the run ended within the %.2fs warm-up\n",
 				p->warmup_ns / 1e9);
+	} else if (!r->nmovers) {
+		/* explore: its op threads are not run's movers, whose MOVEs the phases split */
+		json_object_set_new(blk, "phases", json_pack("{s:s}", "unavailable",
+				    "no mover threads (explore): the MOVEs are not split at the warm-up"));
 	} else {
 		ph = phases_report(p, f);
 		if (ph)

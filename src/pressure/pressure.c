@@ -135,11 +135,14 @@ sync:
 	}
 }
 
-/* MADV_PAGEOUT / MADV_COLD over the source range, batch after batch */
+/*
+ * MADV_PAGEOUT / MADV_COLD over the source range (every region with
+ * r->pressure_all_regions: explore's pages live in both), batch after batch
+ */
 static void madvise_loop(struct pthread_ctx *c, int advice)
 {
 	struct run *r = c->p->r;
-	const struct region *rg = &r->reg[REGION_SRC];
+	unsigned nreg = r->pressure_all_regions ? MS_NR_REGIONS : 1, g = REGION_SRC;
 	struct madv_op ops[MADV_BATCH];
 	size_t s = 0;
 	unsigned n;
@@ -147,6 +150,7 @@ static void madvise_loop(struct pthread_ctx *c, int advice)
 	madv_init(c);
 	while (!pressure_stopped(c->p)) {
 		for (n = 0; n < MADV_BATCH; n++) {
+			const struct region *rg = &r->reg[g];
 			size_t vma_end = (s / rg->vma_pages + 1) * rg->vma_pages, len = MADV_CHUNK_PAGES;
 
 			if (s + len > vma_end)
@@ -154,8 +158,10 @@ static void madvise_loop(struct pthread_ctx *c, int advice)
 			ops[n].addr = region_addr(rg, s);
 			ops[n].len = len * MS_PAGE_SIZE;
 			s += len;
-			if (s >= r->npages)
+			if (s >= r->npages) {
 				s = 0;
+				g = (g + 1) % nreg;
+			}
 		}
 		madv_batch(c, ops, n, advice);
 		pressure_sleep(c->p, PRESSURE_PAUSE_NS);
@@ -487,7 +493,7 @@ static const struct pressure_backend none_backend = {
 
 static const struct pressure_backend pageout_backend = {
 	.name = "pageout",
-	.help = "MADV_PAGEOUT over the source range from a separate thread (reclaim_pages -> folio_referenced)",
+	.help = "MADV_PAGEOUT over the source range (explore: both regions) from a separate thread (reclaim_pages -> folio_referenced)",
 	.supported = madv_supported,
 	.needs_swap = true,
 	.evidence = EV_SWAPPED | EV_SWAPCACHE,
@@ -499,7 +505,7 @@ static const struct pressure_backend pageout_backend = {
 
 static const struct pressure_backend cold_backend = {
 	.name = "cold",
-	.help = "MADV_COLD over the source range from a separate thread (deactivate; reclaim finds them first)",
+	.help = "MADV_COLD over the source range (explore: both regions) from a separate thread (deactivate; reclaim finds them first)",
 	.supported = madv_supported,
 	.evidence = EV_DEACT | EV_SWAPPED | EV_SWAPCACHE,
 	.evidence_help = "pages seen moved from the active to the inactive LRU (kpageflags), or reclaimed",
