@@ -81,6 +81,22 @@ cov_save() {
 	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
+# stacks_at_timeout SECS LOG: a watcher for the running cell: 10 s before
+# its timeout kills it, print where each movestress thread is (state, wchan
+# and kernel stack from /proc) into LOG and on the console, so a cell
+# killed as a hang says where it hung.  Killed by the caller when the cell
+# ends first.
+stacks_at_timeout() {
+	sleep $(($1 > 20 ? $1 - 10 : $1 / 2))
+	for pid in $(pidof movestress); do
+		for t in /proc/$pid/task/*; do
+			echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
+			cat "$t/stack" 2>/dev/null
+		done
+	done > /tmp/stacks.txt 2>&1
+	{ echo "@@vm-check stacks before the cell timeout"; cat /tmp/stacks.txt; } | tee -a "$2"
+}
+
 shutdown_vm() {
 	flush_results
 	mark "done $(uptime_s)"
@@ -159,9 +175,12 @@ while IFS="$tab" read -r name args; do
 	t0=$(uptime_s)
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
+	stacks_at_timeout "$CELL_TIMEOUT" "/results/$name.stacks" &
+	watcher=$!
 	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress $cmd $args \
 		--output "/results/$name.json" < /dev/null > "/results/$name.log" 2>&1
 	rc=$?
+	kill "$watcher" 2>/dev/null
 	t1=$(uptime_s)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	reason=
