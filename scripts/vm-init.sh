@@ -184,7 +184,13 @@ while IFS="$tab" read -r name args; do
 	t1=$(uptime_s)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	reason=
-	[ $rc -eq 137 ] && reason="killed after ${CELL_TIMEOUT}s in the guest"
+	if [ $rc -eq 137 ]; then
+		reason="killed after ${CELL_TIMEOUT}s in the guest"
+		# a killed run cannot restore what it changed (DAMON left on
+		# makes every later damon cell skip): undo it from its state file
+		/bin/movestress cleanup --quiet >> "/results/$name.log" 2>&1 ||
+			reason="$reason; movestress cleanup failed (exit $?)"
+	fi
 	# A cell may switch the LRU (movestress --lru-gen) and must put it
 	# back, or the next cells reclaim with another LRU than they say.  A
 	# killed run cannot: put it back here.  Any other run that did not is
