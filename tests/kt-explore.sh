@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # movestress explore on the running kernel: bad input, a short run with
 # every supported op kind, the --reclaim backends walking the rmap beside
-# the ops, the negative controls caught while running, and a failure
+# the ops, the negative controls caught while running, a hang's result
+# written by the watchdog, and a failure
 # recorded, replayed, minimised and turned into a C reproducer that fails
 # the same way.
 . "${srcdir:-.}/tests/kt-lib.sh"
@@ -20,7 +21,7 @@ esac
 cd "$TMP" || exit 1
 
 # ---- bad input: one line, documented exit code
-for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--contend=101"; do
+for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--inject=hang:99999" "--contend=101"; do
 	"$MOVESTRESS" explore $bad --runtime=1s --size=4M > "$TMP/bad.out" 2> "$TMP/bad.err"
 	rc=$?
 	[ $rc -eq 2 ] || fail "explore $bad: exit $rc, expected 2"
@@ -110,6 +111,21 @@ for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	[ "$got" = "$want $page True" ] || { cat "$TMP/neg.out"; fail "--inject=$spec: got '$got'"; }
 	echo "ok --inject=$spec: $(grep FAILURE "$TMP/neg.out")"
 done
+
+# ---- a hang (--inject=hang:PAGE: explore/0 touches the slot page PAGE left,
+# and the handlers leave that fault alone): the watchdog writes the result
+# (the stuck thread, its kernel stack, its op and pages) and the op log, and
+# the run exits 4 even though its time was up before the watchdog fired
+timeout 60 "$MOVESTRESS" explore --size=8M --runtime=3s --seed=21 --hang-timeout=2s --inject=hang:5 \
+	--output "$TMP/hang.json" > "$TMP/hang.out" 2>&1
+rc=$?
+[ $rc -eq 4 ] || { cat "$TMP/hang.out"; fail "explore --inject=hang:5: exit $rc, expected 4"; }
+[ "$(jget "$TMP/hang.json" "d['verdict'] == 'hang' and d['exit_code'] == 4 and d['hang']['thread'] == 'explore/0' and 'handle_userfault' in d['hang']['stack'] + d['hang']['wchan'] and d['hang']['op']['name'] == 'inject' and d['hang']['op']['pages'] == [5] and d['health']['watchdog']['hang'] and 'counters' in d['kernel'] and d['options']['inject'] == 'hang:5'")" = True ] ||
+	{ cat "$TMP/hang.out" "$TMP/hang.json"; fail "hang result incomplete"; }
+log=$(jget "$TMP/hang.json" "d['op_log']")
+[ "$log" = movestress-explore-21.xlog ] && head -c 7 "$log" | grep -q MSXLOG || fail "hang: no op log ($log)"
+echo "ok --inject=hang:5: exit 4, $(jget "$TMP/hang.json" "'%s (tid %d, %s) in %s page %d; %s' % (d['hang']['thread'], d['hang']['tid'], d['hang']['wchan'], d['hang']['op']['name'], d['hang']['op']['page'], d['reason'])")"
+rm -f "$log"
 
 # ---- record, replay, minimise, reproduce
 "$MOVESTRESS" explore --size=8M --runtime=2s --seed=5 --inject=corrupt:300 --record="$TMP/f.xlog" \

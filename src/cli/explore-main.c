@@ -25,6 +25,7 @@
 
 static const char *const inject_kinds[XINJ_NR] = {
 	[XINJ_CORRUPT] = "corrupt", [XINJ_LOSE] = "lose", [XINJ_DUP] = "dup", [XINJ_ZERO] = "zero",
+	[XINJ_HANG] = "hang",
 };
 
 /* `explore --ops=SPEC`: --ops is run's op count; explore's weights are --mix */
@@ -100,7 +101,7 @@ static int inject_from(const char *spec, struct xp_cfg *cfg)
 				cfg->inject_page = (uint32_t)page;
 				return 0;
 			}
-	fprintf(stderr, "movestress: --inject: invalid value '%s' for explore: expected corrupt|zero|dup|lose:PAGE with PAGE below %zu\n",
+	fprintf(stderr, "movestress: --inject: invalid value '%s' for explore: expected corrupt|zero|dup|lose|hang:PAGE with PAGE below %zu\n",
 		spec, cfg->npages);
 	return -EINVAL;
 }

@@ -98,6 +98,8 @@ void threads_join(struct run *r, unsigned nmov);
 
 /* watchdog.c: no progress for --hang-timeout */
 void *watchdog_main(void *arg);
+/* /proc/self/task/TID/FILE into @buf ("unavailable: ..." if it cannot be read) */
+void read_task_file(pid_t tid, const char *file, char *buf, size_t len);
 
 /* verify.c: checkpoints, --inject, the final oracle */
 void checkpoint(struct run *r);

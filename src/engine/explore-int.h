@@ -50,7 +50,8 @@ enum xrange {
 };
 
 /* inject kinds (the negative controls, as `run --inject` has) */
-enum xinject { XINJ_CORRUPT, XINJ_LOSE, XINJ_DUP, XINJ_ZERO, XINJ_NR };
+/* hang: touch the page's empty slot; the handlers leave that fault unresolved */
+enum xinject { XINJ_CORRUPT, XINJ_LOSE, XINJ_DUP, XINJ_ZERO, XINJ_HANG, XINJ_NR };
 
 /* one op as executed: 24 bytes in the log */
 struct xrec {
@@ -235,6 +236,11 @@ struct xthread {
 	int pagemap;
 	char *scratch;			/* a PMD of address space for mremap */
 	uint8_t *buf;			/* a page */
+	/* the op being executed, for the watchdog (relaxed; cur_op published last) */
+	uint32_t cur_op;		/* op + 1, 0 = none */
+	uint32_t cur_slot, cur_npages, cur_from, cur_arg;
+	uint64_t cur_t_ns;
+	uint64_t logged;		/* log.total, stored with release after each record */
 };
 
 struct xp {
@@ -258,6 +264,9 @@ struct xp {
 	uint32_t inject_wait;		/* slot + 1 an inject op holds for a verifier */
 	unsigned ops_done;		/* op threads out of their loop */
 	int hung;
+	unsigned hung_thread;		/* the op thread the watchdog found stuck */
+	uint64_t hung_ns;		/* for how long */
+	uint32_t hang_slot;		/* --inject=hang: slot + 1 whose fault the handlers leave alone */
 };
 
 /* engine services for the ops (explore.c) */

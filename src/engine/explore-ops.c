@@ -23,6 +23,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_COLLAPSE
@@ -264,6 +265,22 @@ static int call_nohugepage(struct xctx *c) { return advise(c, MADV_NOHUGEPAGE); 
  * register it again.  MREMAP_DONTUNMAP leaves the old range mapped (empty),
  * so at no moment is there a hole another thread's mmap could fall into.
  */
+/*
+ * The way back of mremap/mprotect must succeed, or our pages stay away or
+ * read-only.  ENOMEM there is --reclaim=memcg's cgroup at its lowered limit
+ * (a VMA split is charged) for the moment until the limit is lifted: retry
+ * for up to 10 s.  False: still failing (errno set).
+ */
+static bool nomem_retry(unsigned *tries)
+{
+	struct timespec ts = { 0, 1000000L };
+
+	if (errno != ENOMEM || ++*tries > 10000)
+		return false;
+	nanosleep(&ts, NULL);
+	return true;
+}
+
 static int call_mremap(struct xctx *c)
 {
 	char *a = xp_addr(c->x, c->from, c->rec->slot), *s = c->t->scratch;
@@ -271,14 +288,18 @@ static int call_mremap(struct xctx *c)
 		.range = { .start = (uintptr_t)a, .len = rec_len(c) }, .mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
 	int flags = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
+	unsigned tries = 0;
 
 	if (mremap(a, rec_len(c), rec_len(c), flags, s) == MAP_FAILED)
 		return errno;
-	if (mremap(s, rec_len(c), rec_len(c), flags, a) == MAP_FAILED)
-		abort();	/* our pages are in the scratch range: nothing can be trusted after this */
+	while (mremap(s, rec_len(c), rec_len(c), flags, a) == MAP_FAILED)
+		if (!nomem_retry(&tries))
+			abort();	/* our pages are in the scratch range: nothing can be trusted after this */
 	/* without UFFD_FEATURE_EVENT_REMAP the moved VMA left the uffd: register it again */
-	if (ioctl(c->x->run.uffd, UFFDIO_REGISTER, &reg))
-		return errno;
+	tries = 0;
+	while (ioctl(c->x->run.uffd, UFFDIO_REGISTER, &reg))
+		if (!nomem_retry(&tries))
+			return errno == ENOMEM ? EIO : errno;	/* unregistered for good: a failure */
 	return 0;
 }
 
@@ -286,12 +307,16 @@ static int call_mremap(struct xctx *c)
 static int call_mprotect(struct xctx *c)
 {
 	char *a = xp_addr(c->x, c->from, c->rec->slot);
+	int err = mprotect(a, rec_len(c), PROT_READ) ? errno : 0;
+	unsigned tries = 0;
 
-	if (mprotect(a, rec_len(c), PROT_READ))
-		return errno;
-	if (c->x->run.where[c->rec->slot] == c->from)
+	if (!err && c->x->run.where[c->rec->slot] == c->from)
 		xp_verify_page(c->x, c->t, c->rec->slot, "mprotect");
-	return mprotect(a, rec_len(c), PROT_READ | PROT_WRITE) ? errno : 0;
+	/* back to read-write, after a failure too (it may have changed part of the range) */
+	while (mprotect(a, rec_len(c), PROT_READ | PROT_WRITE))
+		if (!nomem_retry(&tries))
+			abort();	/* a chunk left read-only: the next write to it would crash */
+	return err;
 }
 
 /* a neighbour VMA in the hole after the region: map, write, grow, unmap */
@@ -480,6 +505,11 @@ static int damage(struct xctx *c)
 		return madvise(p, PG, MADV_DONTNEED) ? errno : 0;
 	case XINJ_DUP:
 		return ioctl(c->x->run.uffd, UFFDIO_COPY, &cp) ? errno : 0;
+	case XINJ_HANG:
+		/* a fault on the slot the page left, which the handlers leave alone: this thread blocks */
+		__atomic_store_n(&c->x->hang_slot, c->rec->slot + 1, __ATOMIC_RELEASE);
+		(void)*(volatile char *)(uintptr_t)rec_addr(c, c->from ^ 1);
+		return 0;
 	}
 	return EINVAL;
 }
@@ -581,7 +611,8 @@ const struct xop_desc xop_table[XOP_NR] = {
 	[XOP_FORK] = { "fork", 1, XR_NONE, false, false, ERRB(EAGAIN) | ERRB(ENOMEM),
 		"fork; the child reads, writes (COW) and exits: pages stop being exclusive", NULL,
 		NULL, call_fork, NULL },
-	[XOP_VMSPLICE] = { "vmsplice", 2, XR_PAGE, true, true, ERRB(EAGAIN),
+	/* ENOMEM: the swap-in of its GUP refused by --reclaim=memcg's cgroup at its lowered limit */
+	[XOP_VMSPLICE] = { "vmsplice", 2, XR_PAGE, true, true, ERRB(EAGAIN) | ERRB(ENOMEM),
 		"vmsplice a page into a pipe, held until this thread's next vmsplice", NULL,
 		pre_one_region, call_vmsplice, NULL },
 	[XOP_IOURING] = { "iouring-pin", 1, XR_BATCH, true, true, ERRB(ENOMEM) | ERRB(EAGAIN),
@@ -594,7 +625,7 @@ const struct xop_desc xop_table[XOP_NR] = {
 		"move_pages(2) to the other NUMA node: migration entries", need_two_nodes,
 		pre_region_arg, call_migrate, NULL },
 	[XOP_INJECT] = { "inject", 0, XR_PAGE, true, true, 0,
-		"negative control (--inject=corrupt|lose|dup|zero:PAGE)", never,
+		"negative control (--inject=corrupt|lose|dup|zero|hang:PAGE)", never,
 		pre_one_region, call_inject, NULL },
 };
 

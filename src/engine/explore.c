@@ -133,7 +133,15 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	}
 	t0 = now_ns();
 	rec->t_ns = t0 - x->run.t0_ns;
+	/* what this thread is doing, should it never come back (the watchdog's hang result) */
+	__atomic_store_n(&t->cur_slot, rec->slot, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur_npages, rec->npages, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur_from, c.from, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur_arg, rec->arg, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur_t_ns, rec->t_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur_op, rec->op + 1u, __ATOMIC_RELEASE);
 	err = d->call(&c);
+	__atomic_store_n(&t->cur_op, 0, __ATOMIC_RELEASE);
 	if (!d->self_timed)
 		hist_add(&t->lat[rec->op], now_ns() - t0);
 	rec->flags = XF_DONE;
@@ -166,6 +174,8 @@ static void log_rec(struct xthread *t, const struct xrec *rec)
 {
 	if (xlog_add(&t->log, rec))
 		t->log.ring = true;	/* out of memory: keep the tail */
+	/* the log so far is the watchdog's to read should this thread hang next */
+	__atomic_store_n(&t->logged, t->log.total, __ATOMIC_RELEASE);
 }
 
 /* the baseline: this thread's slice moved back and forth, ioctls only, the ledger at the end */
@@ -299,6 +309,8 @@ static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
 
 	if (s < 0)
 		return;
+	if ((uint32_t)s + 1 == __atomic_load_n(&x->hang_slot, __ATOMIC_ACQUIRE))
+		return;		/* --inject=hang: unresolved, its toucher blocks until the watchdog acts */
 	__atomic_load_n(&x->fault_seq, __ATOMIC_ACQUIRE);	/* the toucher's side: see call_fault() */
 	dst = (uintptr_t)xp_addr(x, r, s);
 	src = (uintptr_t)xp_addr(x, r ^ 1, s);
@@ -411,10 +423,10 @@ static int setup(struct xp *x, char *why, size_t len)
 		x->run.pressure_all_regions = true;
 		ret = pressure_setup(&x->run, why, len);
 		if (ret && ret != -EOPNOTSUPP) {
-			char tmp[400];
+			char tmp[512];
 
-			snprintf(tmp, sizeof(tmp), "%s", why);
-			snprintf(why, len, "pressure setup: %s", tmp);
+			snprintf(tmp, sizeof(tmp), "%.480s", why);
+			snprintf(why, len, "pressure setup: %.480s", tmp);
 		}
 		if (ret)
 			return ret;
@@ -602,27 +614,36 @@ static int assign_scripts(struct xp *x, const struct xlog_file *f)
 	return 0;
 }
 
-/* sleep until the runtime ends, the ops run out (replay), a failure, or an op thread hangs */
+/*
+ * Sleep until the runtime ends, the ops run out (replay), a failure or a
+ * signal; then until every op thread is out of its loop.  All along, an
+ * op thread with no progress for --hang-timeout is a hang (x->hung): it
+ * will not come back, so nothing may wait for it.
+ */
 static void wait_run(struct xp *x)
 {
 	struct timespec tick = { 0, 20 * 1000000L };
 	uint64_t last[XP_MAX_THREADS] = { 0 }, since[XP_MAX_THREADS], cur, t = now_ns();
+	bool stopping = false;
 	unsigned i;
 
 	for (i = 0; i < x->nthreads; i++)
 		since[i] = t;
-	while (!run_stopped(&x->run)) {
+	for (;;) {
 		siginfo_t si;
 
-		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0) {
+		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0 && !stopping) {
 			fprintf(stderr, "movestress: explore: %s: stopping, checking, restoring the system\n",
 				strsignal(si.si_signo));
-			break;
+			stopping = true;
 		}
 		t = now_ns();
-		if (t - x->run.t0_ns >= x->cfg->runtime_ns ||
-		    __atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
+		if (__atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
 			break;
+		if (!stopping && (run_stopped(&x->run) || t - x->run.t0_ns >= x->cfg->runtime_ns))
+			stopping = true;
+		if (stopping)
+			__atomic_store_n(&x->run.stop, 1, __ATOMIC_RELEASE);
 		for (i = 0; i < x->nthreads; i++) {
 			struct xthread *th = &x->thr[i];
 
@@ -631,19 +652,14 @@ static void wait_run(struct xp *x)
 				last[i] = cur;
 				since[i] = t;
 			} else if (t - since[i] >= x->cfg->o->hang_timeout_ns) {
-				char path[64], stack[2048] = "";
-				FILE *f;
+				char stack[2048];
 
-				snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
-					 __atomic_load_n(&th->st.tid, __ATOMIC_ACQUIRE));
-				f = fopen(path, "re");
-				if (f) {
-					stack[fread(stack, 1, sizeof(stack) - 1, f)] = '\0';
-					fclose(f);
-				}
-				fprintf(stderr, "movestress: explore: watchdog: %s made no progress for %.1fs; its stack:\n%s",
-					th->st.name, (t - since[i]) / 1e9, stack);
+				read_task_file(__atomic_load_n(&th->st.tid, __ATOMIC_ACQUIRE), "stack", stack, sizeof(stack));
+				fprintf(stderr, "movestress: explore: watchdog: explore/%u made no progress for %.1fs; its stack:\n%s",
+					i, (t - since[i]) / 1e9, stack);
 				x->hung = 1;
+				x->hung_thread = i;
+				x->hung_ns = t - since[i];
 				break;
 			}
 		}
@@ -679,10 +695,32 @@ static void final_oracle(struct xp *x, struct xp_result *res)
 	free(o);
 }
 
+/* every op thread's records (a ring: its tail, oldest first), thread after thread */
+static void merge_log(struct xp *x, struct xlog_file *f)
+{
+	size_t total = 0, k = 0, j;
+	unsigned i;
+
+	for (i = 0; i < x->nthreads; i++)
+		total += x->thr[i].log.n;
+	f->rec = calloc(total ? total : 1, sizeof(struct xrec));
+	f->seed = x->cfg->seed;
+	f->nthreads = x->nthreads;
+	f->npages = (uint32_t)x->run.npages;
+	f->version = XLOG_VERSION;
+	for (i = 0; f->rec && i < x->nthreads; i++) {
+		struct xlog *l = &x->thr[i].log;
+		size_t first = l->ring && l->total > l->cap ? l->total % l->cap : 0;
+
+		for (j = 0; j < l->n; j++)
+			f->rec[k++] = l->rec[(first + j) % l->n];
+	}
+	f->n = k;
+}
+
 static void merge_results(struct xp *x, struct xp_result *res, struct thread_stats *mv)
 {
 	unsigned i, op, nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers;
-	size_t total = 0, k = 0;
 
 	for (i = 0; i < nall; i++) {
 		struct xthread *t = &x->thr[i];
@@ -698,25 +736,129 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 		stats_add(mv, &t->st);
 		for (op = 0; op < XOP_NR; op++)
 			stats_add(mv, &t->mst[op]);
-		total += t->log.n;
 	}
 	res->moved_but_failed = mv->moved_but_failed;
-	res->log.rec = calloc(total ? total : 1, sizeof(struct xrec));
-	res->log.seed = x->cfg->seed;
-	res->log.nthreads = x->nthreads;
-	res->log.npages = (uint32_t)x->run.npages;
-	res->log.version = XLOG_VERSION;
-	for (i = 0; res->log.rec && i < x->nthreads; i++) {
-		struct xlog *l = &x->thr[i].log;
-		size_t j, first = l->ring && l->total > l->cap ? l->total % l->cap : 0;
-
-		for (j = 0; j < l->n; j++)
-			res->log.rec[k++] = l->rec[(first + j) % l->n];
-	}
-	res->log.n = k;
+	merge_log(x, &res->log);
 }
 
 json_t *xp_ops_json(const struct xp *x, const struct xp_result *res);
+
+/* one op thread as the watchdog saw it: state, wchan, kernel stack, the op it is in */
+static json_t *hang_thread_json(struct xp *x, unsigned i)
+{
+	struct xthread *t = &x->thr[i];
+	pid_t tid = __atomic_load_n(&t->st.tid, __ATOMIC_ACQUIRE);
+	uint32_t op = __atomic_load_n(&t->cur_op, __ATOMIC_ACQUIRE);
+	char stack[4096], wchan[128], stat[512], name[24], *p, state = '?';
+	json_t *j;
+
+	snprintf(name, sizeof(name), "explore/%u", i);
+	read_task_file(tid, "stack", stack, sizeof(stack));
+	read_task_file(tid, "wchan", wchan, sizeof(wchan));
+	read_task_file(tid, "stat", stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	if (p && p[1] == ' ')
+		state = p[2];
+	j = json_pack("{s:s, s:i, s:s#, s:s, s:s, s:I, s:b}", "thread", name, "tid", tid, "state", &state,
+		      (size_t)1, "wchan", wchan, "stack", stack,
+		      "ops_logged", (json_int_t)__atomic_load_n(&t->logged, __ATOMIC_ACQUIRE),
+		      "done", __atomic_load_n(&t->done, __ATOMIC_ACQUIRE));
+	if (op) {
+		uint32_t slot = __atomic_load_n(&t->cur_slot, __ATOMIC_RELAXED),
+			 n = __atomic_load_n(&t->cur_npages, __ATOMIC_RELAXED), k;
+		uint64_t t_ns = __atomic_load_n(&t->cur_t_ns, __ATOMIC_RELAXED);
+		json_t *pages = json_array();
+
+		for (k = 0; k < n && slot + k < x->run.npages; k++)
+			json_array_append_new(pages, json_integer(slot + k));
+		json_object_set_new(j, "op", json_pack("{s:s, s:i, s:i, s:i, s:o, s:i, s:I, s:f}",
+				    "name", xop_table[op - 1].name, "arg", __atomic_load_n(&t->cur_arg, __ATOMIC_RELAXED),
+				    "page", slot, "npages", n, "pages", pages,
+				    "region", __atomic_load_n(&t->cur_from, __ATOMIC_RELAXED),
+				    "t_ns", (json_int_t)t_ns, "running_s", (now_ns() - x->run.t0_ns - t_ns) / 1e9));
+	}
+	return j;
+}
+
+/*
+ * An op thread will not come back: write the result the run cannot
+ * finish (verdict hang, the stuck thread, its stack and op, every op
+ * thread's state, health, the kernel counters so far) and the op log,
+ * restore the system, exit with the hang code.  Like run's watchdog.
+ */
+static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap[4], unsigned long taint0,
+						 int taint_err, const char *marker)
+{
+	const struct xp_cfg *cfg = x->cfg;
+	struct opts *o = cfg->o;
+	struct xlog_file f = { 0 };
+	struct verdict v = { "hang", MS_EXIT_HANG };
+	char path[600] = "", why[200];
+	json_t *j, *threads = json_array(), *hung;
+	uint64_t t_end = now_ns() + (o->hang_timeout_ns < 2000000000ULL ? o->hang_timeout_ns : 2000000000ULL);
+	int code = exit_code_map(o, MS_EXIT_HANG);
+	unsigned i;
+
+	/* the others leave their loops (stop is set): then their logs are theirs no more */
+	while (now_ns() < t_end && __atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) + 1 < x->nthreads) {
+		struct timespec ts = { 0, 10 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < x->nthreads; i++)
+		json_array_append_new(threads, hang_thread_json(x, i));
+	/* every thread that is not stuck is joined (the verifiers left at stop, the handlers now) */
+	__atomic_store_n(&x->run.stop_handlers, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < x->nthreads + cfg->verifiers + cfg->handlers; i++) {
+		struct timespec dl;
+
+		if (i < x->nthreads && !__atomic_load_n(&x->thr[i].done, __ATOMIC_ACQUIRE))
+			continue;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += 2;
+		pthread_timedjoin_np(x->thr[i].thread, NULL, &dl);
+	}
+	hung = json_incref(json_array_get(threads, x->hung_thread));
+	snprintf(why, sizeof(why), "explore/%u made no progress for %.1fs (--hang-timeout); it stayed stuck",
+		 x->hung_thread, x->hung_ns / 1e9);
+	j = result_head(o, cfg->seed, NULL);
+	json_object_set_new(j, "command", json_string("explore"));
+	json_object_set_new(j, "verdict", json_string("hang"));
+	json_object_set_new(j, "exit_code", json_integer(MS_EXIT_HANG));
+	json_object_set_new(j, "reason", json_string(why));
+	json_object_set_new(j, "hang", hung);
+	json_object_set_new(j, "elapsed_ns", json_integer((json_int_t)(now_ns() - x->run.t0_ns)));
+	json_object_set_new(j, "kernel", kernel_block(snap[0], kv_read("/proc/vmstat"), snap[2],
+						      dir_read(UFFD_MOVE_SYSFS)));
+	x->run.hung = 1;
+	x->run.hang_info = threads;
+	json_object_set_new(j, "health", health_block(&x->run, taint0, taint_err, marker, &v, NULL));
+	/* the op log: --record's file, or the failure log's name (a replay writes one only with --record) */
+	if (o->record[0])
+		snprintf(path, sizeof(path), "%s", o->record);
+	else if (!o->replay[0])
+		snprintf(path, sizeof(path), "movestress-explore-%" PRIu64 ".xlog", cfg->seed);
+	if (path[0]) {
+		/* each thread's records up to its last logged (acquire): the stuck one writes no more */
+		for (i = 0; i < x->nthreads; i++)
+			__atomic_load_n(&x->thr[i].logged, __ATOMIC_ACQUIRE);
+		merge_log(x, &f);
+		if (!f.rec || xlog_write(path, &f)) {
+			fprintf(stderr, "movestress: explore: cannot write the op log %s\n", path);
+			path[0] = '\0';
+		}
+		free(f.rec);
+	}
+	json_object_set_new(j, "op_log", json_string(path));
+	if (o->output[0] && write_json_file(o->output, j))
+		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+	json_dumpf(json_object_get(j, "hang"), stderr, JSON_INDENT(2));
+	fprintf(stderr, "\nmovestress: explore: hang: %s%s%s; restoring the system, exiting with the hang code %d\n",
+		why, path[0] ? "; op log in " : "", path, code);
+	/* swap, cgroups, sysctls: put back even though a thread is stuck */
+	sysstate_restore_all();
+	_exit(code);
+}
 
 /* the kernel's side: counters, the backends' report, MOVE accounting, health, the rmap race */
 static void kernel_verdict(struct xp *x, struct xp_result *res, const struct thread_stats *mv,
@@ -803,12 +945,8 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	if (cfg->pressure)
 		pressure_start(&x->run);
 	wait_run(x);
-	if (x->hung) {
-		/* threads may be stuck in the kernel: nothing to join; swap, cgroups, sysctls put back */
-		fprintf(stderr, "movestress: explore: hang; restoring the system, exiting with code %d\n", MS_EXIT_HANG);
-		sysstate_restore_all();
-		_exit(MS_EXIT_HANG);
-	}
+	if (x->hung)
+		hang_exit(x, snap, taint0, taint_err, marker);	/* a thread stuck: nothing to join */
 	for (i = 0; i < cfg->threads + cfg->verifiers; i++)
 		pthread_join(x->thr[i].thread, NULL);
 	__atomic_store_n(&x->run.stop_handlers, 1, __ATOMIC_RELEASE);

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void read_task_file(pid_t tid, const char *file, char *buf, size_t len)
+void read_task_file(pid_t tid, const char *file, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n;
