@@ -81,31 +81,34 @@ cov_save() {
 	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
-# stacks_at_timeout SECS LOG: a watcher for the running cell: 10 s before
+# stacks_at_timeout SECS LOG: a watcher for the running cell: 20 s before
 # its timeout kills it, print where each movestress thread, kdamond and
 # task in D state is (state, wchan and kernel stack from /proc) into LOG
 # and on the console, so a cell killed as a hang says where it hung.
 # Killed by the caller when the cell ends first.
 stacks_at_timeout() {
-	sleep $(($1 > 20 ? $1 - 10 : $1 / 2))
-	for pid in $(pidof movestress); do
-		for t in /proc/$pid/task/*; do
-			echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
-			cat "$t/stack" 2>/dev/null
+	sleep $(($1 > 40 ? $1 - 20 : $1 / 2))
+	# printed as it goes: under TCG the walk over /proc takes seconds
+	{
+		echo "@@vm-check stacks before the cell timeout"
+		for pid in $(pidof movestress); do
+			for t in /proc/$pid/task/*; do
+				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
+				cat "$t/stack" 2>/dev/null
+			done
 		done
-	done > /tmp/stacks.txt 2>&1
-	# and the kernel threads the walkers run in (kdamond), and whatever
-	# else sleeps uninterruptibly
-	for p in /proc/[0-9]*; do
-		c=$(cat "$p/comm" 2>/dev/null)
-		st=$(sed -n 's/^State:[[:space:]]*//p' "$p/status" 2>/dev/null)
-		case "$c:$st" in
-		kdamond*|*:D*)
-			echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
-			cat "$p/stack" 2>/dev/null ;;
-		esac
-	done >> /tmp/stacks.txt 2>&1
-	{ echo "@@vm-check stacks before the cell timeout"; cat /tmp/stacks.txt; } | tee -a "$2"
+		# and the kernel threads the walkers run in (kdamond), and
+		# whatever else sleeps uninterruptibly
+		for p in /proc/[0-9]*; do
+			read -r c < "$p/comm" 2>/dev/null || continue
+			st=$(sed -n 's/^State:[[:space:]]*//p' "$p/status" 2>/dev/null)
+			case "$c:$st" in
+			kdamond*|*:D*)
+				echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
+				cat "$p/stack" 2>/dev/null ;;
+			esac
+		done
+	} 2>&1 | tee -a "$2"
 }
 
 shutdown_vm() {
