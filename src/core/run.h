@@ -145,6 +145,13 @@ struct run {
 	 * either, so reclaim must walk both to reach the moving pages).
 	 */
 	bool pressure_all_regions;
+	/*
+	 * memcg on cgroup v1: never lower the limit below half the usage at
+	 * the pressure's start (explore: with the limit near zero the kernel's
+	 * own writes to the process's stacks and TLS, rseq's and futexes',
+	 * fail to charge in kernel mode and the run dies of SIGSEGV).
+	 */
+	bool pressure_memcg_floor;
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	void *cowork;			/* co-workloads' state (scenarios/cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */

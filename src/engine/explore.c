@@ -421,6 +421,7 @@ static int setup(struct xp *x, char *why, size_t len)
 	if (cfg->pressure) {
 		/* before the pages are first touched: memcg charges them then */
 		x->run.pressure_all_regions = true;
+		x->run.pressure_memcg_floor = true;
 		ret = pressure_setup(&x->run, why, len);
 		if (ret && ret != -EOPNOTSUPP) {
 			char tmp[512];

@@ -35,6 +35,7 @@ struct memcg_priv {
 	json_t *stat0, *stat1;
 	uint64_t usage_max;
 	bool oom_off;			/* v1: memory.oom_control = 1 (the cgroup is ours) */
+	uint64_t floor;			/* v1: the limit goes no lower (run.pressure_memcg_floor), 0 = none */
 };
 
 /* mount point of the v1 hierarchy with the memory controller, or of cgroup2 */
@@ -231,11 +232,13 @@ static json_t *read_stat(struct memcg_priv *m)
 static int memcg_begin(struct pressure *p, struct backend_inst *bi, char *why, size_t len)
 {
 	struct memcg_priv *m = bi->priv;
+	uint64_t usage;
 
-	(void)p;
 	(void)why;
 	(void)len;
 	m->stat0 = read_stat(m);
+	if (m->version == 1 && p->r->pressure_memcg_floor && !cg_read_u64(m->path, "memory.usage_in_bytes", &usage))
+		m->floor = usage / 2;
 	return 0;
 }
 
@@ -255,7 +258,7 @@ static void *memcg_thread(void *arg)
 			ret = cg_write(m->path, "memory.reclaim", v);
 			pstat_record(&c->st, pressure_now() - t0, -ret, m->chunk, "memory.reclaim");
 		} else {
-			if (cg_read_u64(m->path, "memory.usage_in_bytes", &usage) || usage <= m->chunk) {
+			if (cg_read_u64(m->path, "memory.usage_in_bytes", &usage) || usage <= m->floor + m->chunk) {
 				pressure_sleep(c->p, 10 * 1000000ULL);
 				continue;
 			}
@@ -300,6 +303,8 @@ static void memcg_report(struct pressure *p, struct backend_inst *bi, json_t *ob
 		json_object_set_new(j, "usage_max_bytes", json_integer((json_int_t)m->usage_max));
 	if (m->version == 1)
 		json_object_set_new(j, "oom_kill_disabled", json_boolean(m->oom_off));
+	if (m->floor)
+		json_object_set_new(j, "limit_floor_bytes", json_integer((json_int_t)m->floor));
 	if (m->stat0 && m->stat1)
 		json_object_set_new(j, "stat_delta", kv_delta(m->stat0, m->stat1, NULL, 0));
 	if (m->stat1)
