@@ -131,9 +131,11 @@ static const struct scenario quick_matrix[] = {
 	 * of `run`): the seeded random op mix with verifier threads, a minute
 	 * per policy, sized for 2 TCG vCPUs under KASAN (a few thousand ops,
 	 * migrate among them: the guest has two NUMA nodes).  page_idle walks
-	 * the rmap beside the ops, and the control fails through it.  Not
-	 * DAMON: explore --reclaim=damon hung under uffd_move_rmap=folio (a
-	 * MOVE spinning in move_pages(), README "Exploring in the VM").
+	 * the rmap beside the ops; the control failed through it in 4 of 6
+	 * runs (rmap_walk_mapping_changed 1 or 2).  Not DAMON, which races
+	 * more: explore --reclaim=damon livelocks the kernel with one seed
+	 * (a MOVE retrying a split DAMON's folio reference blocks; README,
+	 * "In the VM").
 	 */
 	{ "explore-page_idle", "explore --reclaim=page_idle --size=4M --movers=2 --verifiers=1 --runtime=60s --mthp=16,64" },
 	{ NULL, NULL },
