@@ -5,7 +5,9 @@
 #
 # Packed by scripts/vm-check together with /bin/busybox (busybox-static),
 # /bin/movestress (static build) and, per boot, /plan (one cell per line:
-# NAME<TAB>ARGS, from `movestress list`) and /vm.conf (shell variables).
+# NAME<TAB>ARGS, from `movestress list`; ARGS start with options for
+# `movestress run`, or with another command: `explore ...`) and /vm.conf
+# (shell variables).
 # Sets up what the scenarios need, runs each cell, writes the results as a
 # tar stream onto the raw results disk (/dev/vda) after every cell, prints
 # "@@vm-check" markers on the console for the host, and powers off.
@@ -79,6 +81,36 @@ cov_save() {
 	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
+# stacks_at_timeout SECS LOG: a watcher for the running cell: 20 s before
+# its timeout kills it, print where each movestress thread, kdamond and
+# task in D state is (state, wchan and kernel stack from /proc) into LOG
+# and on the console, so a cell killed as a hang says where it hung.
+# Killed by the caller when the cell ends first.
+stacks_at_timeout() {
+	sleep $(($1 > 40 ? $1 - 20 : $1 / 2))
+	# printed as it goes: under TCG the walk over /proc takes seconds
+	{
+		echo "@@vm-check stacks before the cell timeout"
+		for pid in $(pidof movestress); do
+			for t in /proc/$pid/task/*; do
+				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
+				cat "$t/stack" 2>/dev/null
+			done
+		done
+		# and the kernel threads the walkers run in (kdamond), and
+		# whatever else sleeps uninterruptibly
+		for p in /proc/[0-9]*; do
+			read -r c < "$p/comm" 2>/dev/null || continue
+			st=$(sed -n 's/^State:[[:space:]]*//p' "$p/status" 2>/dev/null)
+			case "$c:$st" in
+			kdamond*|*:D*)
+				echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
+				cat "$p/stack" 2>/dev/null ;;
+			esac
+		done
+	} 2>&1 | tee -a "$2"
+}
+
 shutdown_vm() {
 	flush_results
 	mark "done $(uptime_s)"
@@ -102,8 +134,9 @@ lru_gen_boot=$(lru_gen_now)
 	echo "requested_policy=$POLICY"
 	echo "rmap_policy=$rmap_policy"
 	echo "lru_gen=$lru_gen_boot"
+	echo "numa_nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)"
 } > /results/guest.txt
-mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy"
+mark "guest cpus=$cpus policy=$POLICY rmap_policy=$rmap_policy numa_nodes=$(sed -n 's/^numa_nodes=//p' /results/guest.txt)"
 
 # --- zram swap: the pressure backends reclaim to it --------------------
 if [ -e /sys/block/zram0 ]; then
@@ -134,6 +167,9 @@ fi
 # --- the cells ---------------------------------------------------------
 flush_results
 mark "ready $(uptime_s)"
+# cells run in /results: what a cell writes to its working directory (a
+# failing explore's op log, movestress-explore-SEED.xlog) comes back too
+cd /results
 tab=$(printf '\t')
 while IFS="$tab" read -r name args; do
 	[ -n "$name" ] || continue
@@ -145,16 +181,30 @@ while IFS="$tab" read -r name args; do
 	# the longest single MOVE wait on an anon_vma is a running maximum
 	# (kernel-patches/6.12 patch 1): reset, so each cell reports its own
 	[ -w "$WAIT_MAX" ] && echo 0 > "$WAIT_MAX"
+	# ARGS may start with the command (`explore --ops=...`); else `run`
+	case $args in
+	-*|'') cmd=run ;;
+	*) cmd= ;;
+	esac
 	t0=$(uptime_s)
 	mark "begin $name $t0"
 	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
-	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress run $args \
+	stacks_at_timeout "$CELL_TIMEOUT" "/results/$name.stacks" &
+	watcher=$!
+	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress $cmd $args \
 		--output "/results/$name.json" < /dev/null > "/results/$name.log" 2>&1
 	rc=$?
+	kill "$watcher" 2>/dev/null
 	t1=$(uptime_s)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	reason=
-	[ $rc -eq 137 ] && reason="killed after ${CELL_TIMEOUT}s in the guest"
+	if [ $rc -eq 137 ]; then
+		reason="killed after ${CELL_TIMEOUT}s in the guest"
+		# a killed run cannot restore what it changed (DAMON left on
+		# makes every later damon cell skip): undo it from its state file
+		/bin/movestress cleanup --quiet >> "/results/$name.log" 2>&1 ||
+			reason="$reason; movestress cleanup failed (exit $?)"
+	fi
 	# A cell may switch the LRU (movestress --lru-gen) and must put it
 	# back, or the next cells reclaim with another LRU than they say.  A
 	# killed run cannot: put it back here.  Any other run that did not is

@@ -176,6 +176,25 @@ START_TEST(test_report_fixture)
 }
 END_TEST
 
+/* an explore cell has no "results" array: its kernel counters still count */
+START_TEST(test_report_explore_cells)
+{
+	char *dirs[] = { REPORT_DIR "/explore" }, err[1024];
+	json_t *rep = NULL, *v;
+
+	ck_assert_int_eq(vr_build(dirs, 1, tmpdir(), &rep, err, sizeof(err)), 0);
+	v = metric_of(rep, "explore-page_idle", "move_blocked", "anon_vma");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "n")), 2);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(v, "mean")), 220, 1e-9);
+	v = metric_of(rep, "explore-page_idle", "move_blocked", "folio");
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "n")), 2);
+	ck_assert_double_eq(json_number_value(json_object_get(v, "mean")), 0);
+	ck_assert_ptr_null(strstr(json_string_value(json_object_get(rep, "conclusion")), "are missing"));
+	json_decref(rep);
+}
+END_TEST
+
 /* report.md without its first 4 lines (title, kernel, sources); static, two at a time */
 static const char *md_body(const char *dir)
 {
@@ -237,4 +256,4 @@ START_TEST(test_report_refusals)
 END_TEST
 
 CHECK_MAIN("vmreport", test_t_quantiles, test_ci_known_data, test_report_fixture, test_report_shards_merge,
-	   test_report_refusals)
+	   test_report_refusals, test_report_explore_cells)

@@ -171,7 +171,10 @@ static bool metric_value(const struct vr_metric *m, const struct vr_cell *c, dou
 						       strstr(c->text, "kernel:"));
 		return true;
 	}
-	if (!r || !json_is_array(json_object_get(r, "results")))
+	/* a run's result; an explore cell's has the kernel's counters only */
+	if (!r || (!json_is_array(json_object_get(r, "results")) &&
+		   (m->kind != VR_COUNTER ||
+		    strcmp(json_string_value(json_object_get(r, "command")) ?: "", "explore"))))
 		return false;
 	switch (m->kind) {
 	case VR_COUNTER:
