@@ -63,6 +63,17 @@ for op in $(jget "$TMP/list.json" "' '.join(o['name'] for o in d['explore_ops'] 
 done
 echo "ok short run: $(grep '^explore: .* ops,' "$TMP/run.out")"
 
+# ---- SIGINT: the run stops, checks, restores, and says so: exit 7 as run's
+"$MOVESTRESS" explore --size=4M --runtime=60s --seed=8 --output "$TMP/int.json" > "$TMP/int.out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 7 ] && [ "$(jget "$TMP/int.json" "d['verdict']")" = interrupted ] ||
+	{ tail -5 "$TMP/int.out"; fail "explore after SIGINT: exit $rc, expected 7 and verdict interrupted"; }
+echo "ok SIGINT: exit 7, verdict interrupted"
+
 # ---- the --reclaim backends beside the ops, on both regions: they ran,
 # reached the pages, the oracle passed (or only the host's known MOVE
 # bug), the kernel counters are in the result, and the system is restored

@@ -273,6 +273,7 @@ struct xp {
 	uint32_t inject_wait;		/* slot + 1 an inject op holds for a verifier */
 	unsigned ops_done;		/* op threads out of their loop */
 	int hung;
+	int interrupted;		/* SIGINT/SIGTERM/SIGHUP stopped the run: exit 7, as run */
 	unsigned hung_thread;		/* the op thread the watchdog found stuck */
 	uint64_t hung_ns;		/* for how long */
 	uint32_t hang_slot;		/* --inject=hang: slot + 1 whose fault the handlers leave alone */

@@ -636,6 +636,7 @@ static void wait_run(struct xp *x)
 		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0 && !stopping) {
 			fprintf(stderr, "movestress: explore: %s: stopping, checking, restoring the system\n",
 				strsignal(si.si_signo));
+			x->interrupted = 1;
 			stopping = true;
 		}
 		t = now_ns();
@@ -973,7 +974,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	res->diverged = x->diverged;
 	/* the known kernel bug alone is its own verdict, as in `run` (known-bugs.c) */
 	res->code = run_verdict(x->failed, mv->moved_but_failed,
-				!strcmp(cfg->o->known_bugs, "fail"), false, &res->verdict);
+				!strcmp(cfg->o->known_bugs, "fail"), x->interrupted, &res->verdict);
 	json_object_set_new(res->json, "elapsed_ns", json_integer((json_int_t)x->run.elapsed_ns));
 	json_object_set_new(res->json, "move", stats_to_json(mv, x->run.elapsed_ns, false));
 	json_object_set_new(res->json, "ops", xp_ops_json(x, res));
