@@ -100,6 +100,8 @@ void threads_join(struct run *r, unsigned nmov);
 void *watchdog_main(void *arg);
 /* /proc/self/task/TID/FILE into @buf ("unavailable: ..." if it cannot be read) */
 void read_task_file(pid_t tid, const char *file, char *buf, size_t len);
+/* {thread, tid, state, wchan, stack} of one thread, from /proc/self/task/TID */
+json_t *task_state_json(const char *name, pid_t tid);
 
 /* verify.c: checkpoints, --inject, the final oracle */
 void checkpoint(struct run *r);

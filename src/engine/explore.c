@@ -751,20 +751,13 @@ static json_t *hang_thread_json(struct xp *x, unsigned i)
 	struct xthread *t = &x->thr[i];
 	pid_t tid = __atomic_load_n(&t->st.tid, __ATOMIC_ACQUIRE);
 	uint32_t op = __atomic_load_n(&t->cur_op, __ATOMIC_ACQUIRE);
-	char stack[4096], wchan[128], stat[512], name[24], *p, state = '?';
+	char name[24];
 	json_t *j;
 
 	snprintf(name, sizeof(name), "explore/%u", i);
-	read_task_file(tid, "stack", stack, sizeof(stack));
-	read_task_file(tid, "wchan", wchan, sizeof(wchan));
-	read_task_file(tid, "stat", stat, sizeof(stat));
-	p = strrchr(stat, ')');
-	if (p && p[1] == ' ')
-		state = p[2];
-	j = json_pack("{s:s, s:i, s:s#, s:s, s:s, s:I, s:b}", "thread", name, "tid", tid, "state", &state,
-		      (size_t)1, "wchan", wchan, "stack", stack,
-		      "ops_logged", (json_int_t)__atomic_load_n(&t->logged, __ATOMIC_ACQUIRE),
-		      "done", __atomic_load_n(&t->done, __ATOMIC_ACQUIRE));
+	j = task_state_json(name, tid);
+	json_object_set_new(j, "ops_logged", json_integer((json_int_t)__atomic_load_n(&t->logged, __ATOMIC_ACQUIRE)));
+	json_object_set_new(j, "done", json_boolean(__atomic_load_n(&t->done, __ATOMIC_ACQUIRE)));
 	if (op) {
 		uint32_t slot = __atomic_load_n(&t->cur_slot, __ATOMIC_RELAXED),
 			 n = __atomic_load_n(&t->cur_npages, __ATOMIC_RELAXED), k;

@@ -38,27 +38,32 @@ void read_task_file(pid_t tid, const char *file, char *buf, size_t len)
 	close(fd);
 }
 
+/* One thread as the watchdog saw it: name, tid, state, wchan, kernel stack. */
+json_t *task_state_json(const char *name, pid_t tid)
+{
+	char stack[4096], wchan[128], stat[512], *p, state = '?';
+
+	read_task_file(tid, "stack", stack, sizeof(stack));
+	read_task_file(tid, "wchan", wchan, sizeof(wchan));
+	read_task_file(tid, "stat", stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	if (p && p[1] == ' ')
+		state = p[2];
+	return json_pack("{s:s, s:i, s:s#, s:s, s:s}", "thread", name, "tid", tid, "state", &state,
+			 (size_t)1, "wchan", wchan, "stack", stack);
+}
+
 /* Stack, wchan and state of every worker: what the watchdog saw. */
 static json_t *dump_stacks(struct run *r)
 {
 	json_t *arr = json_array();
-	char stack[4096], wchan[128], stat[512];
 	unsigned i;
 
 	for (i = 0; i < r->nworkers; i++) {
 		struct worker *w = &r->workers[i];
-		pid_t tid = __atomic_load_n(&w->st.tid, __ATOMIC_ACQUIRE);
-		char *p, state = '?';
 
-		read_task_file(tid, "stack", stack, sizeof(stack));
-		read_task_file(tid, "wchan", wchan, sizeof(wchan));
-		read_task_file(tid, "stat", stat, sizeof(stat));
-		p = strrchr(stat, ')');
-		if (p && p[1] == ' ')
-			state = p[2];
-		json_array_append_new(arr, json_pack("{s:s, s:i, s:s#, s:s, s:s}", "thread", w->st.name,
-						     "tid", tid, "state", &state, (size_t)1,
-						     "wchan", wchan, "stack", stack));
+		json_array_append_new(arr, task_state_json(w->st.name,
+							   __atomic_load_n(&w->st.tid, __ATOMIC_ACQUIRE)));
 	}
 	return arr;
 }
