@@ -307,6 +307,7 @@ static int bench_bare(struct xp_cfg *cfg)
 	cfg->runtime_ns = total / (2 * BENCH_PAIRS);
 	cfg->pressure = false;	/* the bench measures the engine, not reclaim */
 	cfg->verifiers = 0;
+	cfg->quiet = true;	/* one summary at the end, not a health line per slice */
 	cfg->contend = 0;
 	cfg->partition = true;
 	memset(&cfg->w, 0, sizeof(cfg->w));
