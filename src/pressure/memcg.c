@@ -19,6 +19,7 @@
 #include "pressure/sysstate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ struct memcg_priv {
 	json_t *stat0, *stat1;
 	uint64_t usage_max;
 	bool oom_off;			/* v1: memory.oom_control = 1 (the cgroup is ours) */
+	uint64_t oom_wakeups;		/* v1: waiters woken after a missed lift (memcg1_wake_oom_waiters) */
 	uint64_t floor;			/* v1: the limit goes no lower (run.pressure_memcg_floor), 0 = none */
 };
 
@@ -150,6 +152,39 @@ static int cg_read_u64(const char *dir, const char *file, uint64_t *v)
 	return ret;
 }
 
+/*
+ * v1 with the OOM killer off: a task whose charge failed between the
+ * lowered limit and the lift sleeps in mem_cgroup_oom_synchronize() until
+ * the next memcg1_oom_recover(), which the lift it just missed does not
+ * repeat (nothing rechecks the limit before that sleep).  With nobody else
+ * charging or uncharging in the cgroup, as at the end of a run, it would
+ * sleep for good.  Writing oom_control 0 calls memcg1_oom_recover(); the
+ * limit is lifted at that moment, so no OOM kill can happen before the 1.
+ */
+static void memcg1_wake_oom_waiters(struct memcg_priv *m)
+{
+	char path[1300], buf[256];
+	ssize_t n;
+	int fd;
+
+	if (!m->oom_off)
+		return;
+	snprintf(path, sizeof(path), "%s/memory.oom_control", m->path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (!strstr(buf, "under_oom 1"))
+		return;
+	cg_write(m->path, "memory.oom_control", "0");
+	cg_write(m->path, "memory.oom_control", "1");
+	m->oom_wakeups++;
+}
+
 static int memcg_setup(struct pressure *p, struct backend_inst *bi, char *why, size_t len)
 {
 	struct memcg_priv *m = calloc(1, sizeof(*m));
@@ -258,6 +293,7 @@ static void *memcg_thread(void *arg)
 			ret = cg_write(m->path, "memory.reclaim", v);
 			pstat_record(&c->st, pressure_now() - t0, -ret, m->chunk, "memory.reclaim");
 		} else {
+			memcg1_wake_oom_waiters(m);
 			if (cg_read_u64(m->path, "memory.usage_in_bytes", &usage) || usage <= m->floor + m->chunk) {
 				pressure_sleep(c->p, 10 * 1000000ULL);
 				continue;
@@ -283,8 +319,10 @@ static void memcg_end(struct pressure *p, struct backend_inst *bi)
 	struct memcg_priv *m = bi->priv;
 
 	(void)p;
-	if (m->version == 1)
+	if (m->version == 1) {
 		cg_write(m->path, "memory.limit_in_bytes", "-1");
+		memcg1_wake_oom_waiters(m);
+	}
 	m->stat1 = read_stat(m);
 }
 
@@ -303,6 +341,8 @@ static void memcg_report(struct pressure *p, struct backend_inst *bi, json_t *ob
 		json_object_set_new(j, "usage_max_bytes", json_integer((json_int_t)m->usage_max));
 	if (m->version == 1)
 		json_object_set_new(j, "oom_kill_disabled", json_boolean(m->oom_off));
+	if (m->oom_wakeups)
+		json_object_set_new(j, "oom_waiters_woken", json_integer((json_int_t)m->oom_wakeups));
 	if (m->floor)
 		json_object_set_new(j, "limit_floor_bytes", json_integer((json_int_t)m->floor));
 	if (m->stat0 && m->stat1)
