@@ -315,8 +315,10 @@ static int bench_bare(struct xp_cfg *cfg)
 	xweights_finish(&cfg->w);
 	for (i = 0; i < 2 * BENCH_PAIRS; i++) {
 		cfg->bare = !(i & 1);
-		if (xp_run(cfg, &r) == MS_EXIT_SKIP)
+		if (xp_run(cfg, &r) == MS_EXIT_SKIP) {
+			xp_result_free(&r);
 			return MS_EXIT_SKIP;
+		}
 		pair[i & 1] = r.ops[XOP_MOVE1];
 		ops[i & 1] += r.ops[XOP_MOVE1];
 		cpu[i & 1] += r.op_cpu_ns;
@@ -535,19 +537,9 @@ int explore_main(struct opts *o)
 	mthp_done(mthp);
 	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV) {
 		json_decref(mthp);
-		/* as run's early result: the harness reads why the cell did not run */
-		if (o->output[0]) {
-			json_t *j = json_pack("{s:i, s:s, s:I, s:i, s:s, s:s}", "schema_version", MS_SCHEMA_VERSION,
-					      "command", "explore", "seed", (json_int_t)cfg.seed, "exit_code", ret,
-					      "verdict", exit_verdict(ret), "reason", res.reason);
-
-			json_object_set_new(j, "options", opts_to_json(o));
-			if (ret == MS_EXIT_SKIP)
-				json_object_set_new(j, "skipped", json_string(res.reason));
-			if (write_json_file(o->output, j))
-				fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
-			json_decref(j);
-		}
+		if (o->output[0] && res.json && write_json_file(o->output, res.json))
+			fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+		xp_result_free(&res);
 		goto out;
 	}
 	json_object_set_new(res.json, "mthp", mthp);

@@ -209,8 +209,7 @@ struct xp_result {
 	uint64_t moved_but_failed, verified, diverged, swapped_seen;
 	uint64_t op_cpu_ns;	/* CPU time of the op threads (user + system) */
 	struct xlog_file log;	/* every record kept, merged by thread */
-	json_t *json;
-	char reason[512];	/* skipped or environment error: why (json is NULL then) */
+	json_t *json;		/* skipped or environment error at setup: run's early result */
 };
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res);
 int explore_main(struct opts *o);

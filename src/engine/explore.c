@@ -919,8 +919,10 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 		ret = assign_scripts(x, cfg->replay);
 	if (ret) {
 		fprintf(stderr, "movestress: explore: %s%s\n", ret == -EOPNOTSUPP ? "skipped: " : "", why);
-		snprintf(res->reason, sizeof(res->reason), "%s", why);
 		res->code = ret == -EOPNOTSUPP ? MS_EXIT_SKIP : MS_EXIT_ENV;
+		/* run's early result: the harness reads why the cell did not run */
+		res->json = early_result(cfg->o, cfg->seed, NULL, res->code, why);
+		json_object_set_new(res->json, "command", json_string("explore"));
 		goto out;
 	}
 	taint_err = health_taint_read(&taint0);
