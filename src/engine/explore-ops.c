@@ -54,8 +54,11 @@ static uint64_t rec_len(const struct xctx *c)
 
 /* ---- preconditions ---- */
 
-/* every page of the range in one region (present or swapped there) */
-static bool pre_one_region(struct xctx *c)
+/*
+ * The first page of the range somewhere; every other page in the same
+ * region, or (@holes: ALLOW_SRC_HOLES) nowhere.  The move goes across.
+ */
+static bool pre_range(struct xctx *c, bool holes)
 {
 	const uint8_t *w = c->x->run.where;
 	uint32_t i;
@@ -64,26 +67,22 @@ static bool pre_one_region(struct xctx *c)
 	if (c->from == REGION_NONE)
 		return false;
 	for (i = 1; i < c->rec->npages; i++)
-		if (w[c->rec->slot + i] != c->from)
+		if (w[c->rec->slot + i] != c->from && !(holes && w[c->rec->slot + i] == REGION_NONE))
 			return false;
 	c->to = c->from ^ 1;
 	return true;
 }
 
+/* every page of the range in one region (present or swapped there) */
+static bool pre_one_region(struct xctx *c)
+{
+	return pre_range(c, false);
+}
+
 /* ALLOW_SRC_HOLES: the first page somewhere, the rest there or nowhere */
 static bool pre_holes(struct xctx *c)
 {
-	const uint8_t *w = c->x->run.where;
-	uint32_t i;
-
-	c->from = w[c->rec->slot];
-	if (c->from == REGION_NONE)
-		return false;
-	for (i = 1; i < c->rec->npages; i++)
-		if (w[c->rec->slot + i] != c->from && w[c->rec->slot + i] != REGION_NONE)
-			return false;
-	c->to = c->from ^ 1;
-	return true;
+	return pre_range(c, true);
 }
 
 static bool pre_none(struct xctx *c)
@@ -261,11 +260,6 @@ static int call_nohugepage(struct xctx *c) { return advise(c, MADV_NOHUGEPAGE); 
 /* ---- VMA ops: the chunk's pages are locked and the layout is ours ---- */
 
 /*
- * Move the chunk's VMA piece to this thread's scratch range and back, then
- * register it again.  MREMAP_DONTUNMAP leaves the old range mapped (empty),
- * so at no moment is there a hole another thread's mmap could fall into.
- */
-/*
  * The way back of mremap/mprotect must succeed, or our pages stay away or
  * read-only.  ENOMEM there is --reclaim=memcg's cgroup at its lowered limit
  * (a VMA split is charged) for the moment until the limit is lifted: retry
@@ -281,6 +275,11 @@ static bool nomem_retry(unsigned *tries)
 	return true;
 }
 
+/*
+ * Move the chunk's VMA piece to this thread's scratch range and back, then
+ * register it again.  MREMAP_DONTUNMAP leaves the old range mapped (empty),
+ * so at no moment is there a hole another thread's mmap could fall into.
+ */
 static int call_mremap(struct xctx *c)
 {
 	char *a = xp_addr(c->x, c->from, c->rec->slot), *s = c->t->scratch;
