@@ -19,7 +19,6 @@
 #include "pressure/sysstate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,22 +162,17 @@ static int cg_read_u64(const char *dir, const char *file, uint64_t *v)
  */
 static void memcg1_wake_oom_waiters(struct memcg_priv *m)
 {
-	char path[1300], buf[256];
-	ssize_t n;
-	int fd;
+	char path[1300];
+	json_t *oc;
+	bool under;
 
 	if (!m->oom_off)
 		return;
 	snprintf(path, sizeof(path), "%s/memory.oom_control", m->path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if (!strstr(buf, "under_oom 1"))
+	oc = kv_read(path);
+	under = json_integer_value(json_object_get(oc, "under_oom")) > 0;
+	json_decref(oc);
+	if (!under)
 		return;
 	cg_write(m->path, "memory.oom_control", "0");
 	cg_write(m->path, "memory.oom_control", "1");
