@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/explore.h"
+#include "explore/explore.h"
 #include "check_main.h"
 
 START_TEST(test_weights)

@@ -11,7 +11,7 @@
  *	order), optionally ending with a negative control
  */
 #include "config.h"
-#include "engine/explore-int.h"
+#include "explore/explore.h"
 
 #include <stdio.h>
 #include <stdlib.h>

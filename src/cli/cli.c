@@ -20,7 +20,8 @@
 #include "core/run.h"
 #include "pressure/sysstate.h"
 #include "core/uffd.h"
-#include "engine/explore.h"
+#include "explore/explore.h"
+#include "cli/explore-main.h"
 #include "report/vmreport.h"
 #include "cli/tap.h"
 

@@ -11,7 +11,7 @@
 #include "pressure/pressure.h"
 #include "scenarios/cowork.h"
 #include "pressure/lru-gen.h"
-#include "engine/explore.h"
+#include "explore/explore.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -18,11 +18,8 @@
 #include "core/run.h"
 #include "core/side.h"
 #include "kernel/known-bugs.h"
-
-struct verdict {
-	const char *name;
-	int code;
-};
+#include "engine/signals.h"
+#include "engine/verdict.h"
 
 /* One run_main(): the shared run (core/run.h) and what only the engine keeps. */
 struct engine_run {
@@ -33,16 +30,8 @@ struct engine_run {
 	char reason[640];			/* why the run ended early (the result's "reason") */
 	bool done;				/* the result is complete: no early_result() */
 
-	/*
-	 * signals: SIGINT/SIGTERM/SIGHUP/SIGPIPE blocked from the start until
-	 * cleanup, taken by the monitor; a closed stdout pipe stops it too
-	 */
-	struct {
-		sigset_t set, old;
-		bool out_pipe;
-		bool interrupted;
-		char intr[160];		/* what interrupted the run */
-	} sig;
+	/* signals: blocked from the start until cleanup, taken by the monitor (signals.h) */
+	struct sigwatch sig;
 
 	/* lay-out: what cleanup must undo */
 	struct {
@@ -98,10 +87,6 @@ void threads_join(struct run *r, unsigned nmov);
 
 /* watchdog.c: no progress for --hang-timeout */
 void *watchdog_main(void *arg);
-/* /proc/self/task/TID/FILE into @buf ("unavailable: ..." if it cannot be read) */
-void read_task_file(pid_t tid, const char *file, char *buf, size_t len);
-/* {thread, tid, state, wchan, stack} of one thread, from /proc/self/task/TID */
-json_t *task_state_json(const char *name, pid_t tid);
 
 /* verify.c: checkpoints, --inject, the final oracle */
 void checkpoint(struct run *r);
@@ -109,22 +94,11 @@ void checkpoint(struct run *r);
 int inject_validate(const char *spec, char *err, size_t len);
 void verify_run(struct engine_run *e);
 
-/* verdict.c: what turns a pass into a failure or a kernel report */
-json_t *health_block(struct run *r, unsigned long taint0, int taint_err,
-		     const char *marker, struct verdict *v, FILE *out);
-void rmap_race_check(json_t *result, struct verdict *v, FILE *out);
-void move_accounting_check(const struct run *r, json_t *result, json_t *mode_res,
-			   struct verdict *v, FILE *out);
-void move_accounting_pages(uint64_t user, json_t *result, json_t *into, struct verdict *v, FILE *out);
-
-/* result.c: the summary and the result JSON */
-json_t *result_head(const struct opts *o, uint64_t seed, json_t *env);
-json_t *early_result(const struct opts *o, uint64_t seed, json_t *env, int code, const char *reason);
+/* result.c: the summary and the result JSON (the shared parts: result.h) */
 void print_header(const struct run *r, FILE *f);
 void print_verdict(struct engine_run *e);
 void print_summary(struct engine_run *e);
 json_t *result_new(struct engine_run *e);
-json_t *kernel_block(json_t *vm0, json_t *vm1, json_t *sys0, json_t *sys1);
 json_t *mode_result_new(struct engine_run *e);
 
 #endif

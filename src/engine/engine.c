@@ -10,6 +10,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/engine-int.h"
+#include "engine/result.h"
 #include "engine/modes.h"
 #include "engine/status.h"
 #include "core/kv.h"
@@ -25,7 +26,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,39 +51,6 @@ stop_early(struct engine_run *e, int code, const char *fmt, ...)
 	else
 		fprintf(stderr, "movestress: %s\n", e->reason);
 	return code;
-}
-
-/* stdout is a pipe whose reader went away (`movestress run | head -1`) */
-static bool stdout_broken(bool is_pipe)
-{
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
-
-	return is_pipe && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
-static bool stdout_is_pipe(void)
-{
-	struct stat st;
-
-	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
-}
-
-/*
- * Block SIGINT/SIGTERM/SIGHUP/SIGPIPE in every thread from the start: the
- * monitor takes them (a signal during setup is taken there, at once), and
- * every change to the system is undone before cleanup restores the mask.
- * A blocked SIGPIPE turns a write to a closed pipe into EPIPE; the
- * monitor watches stdout for that too.
- */
-static void phase_hold_signals(struct engine_run *e)
-{
-	e->sig.out_pipe = stdout_is_pipe();
-	sigemptyset(&e->sig.set);
-	sigaddset(&e->sig.set, SIGINT);
-	sigaddset(&e->sig.set, SIGTERM);
-	sigaddset(&e->sig.set, SIGHUP);
-	sigaddset(&e->sig.set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &e->sig.set, &e->sig.old);
 }
 
 /* the checks run_main() makes before it changes anything: 0 or the exit code, error printed */
@@ -315,29 +282,6 @@ static int phase_start_threads(struct engine_run *e)
 	return 0;
 }
 
-/* a signal, or stdout's reader gone: the run stops as if its time were up */
-static bool interrupted(struct engine_run *e)
-{
-	struct timespec ts = { 0, 20 * 1000000L };
-	double t = (now_ns() - e->run.t0_ns) / 1e9;
-	siginfo_t si;
-
-	if (sigtimedwait(&e->sig.set, &si, &ts) > 0) {
-		snprintf(e->sig.intr, sizeof(e->sig.intr), "SIG%s (%s) after %.3fs",
-			 sigabbrev_np(si.si_signo) ?: "?", strsignal(si.si_signo), t);
-		fprintf(stderr, "movestress: %s: stopping, restoring the system and checking\n",
-			strsignal(si.si_signo));
-		return true;
-	}
-	if (stdout_broken(e->sig.out_pipe)) {
-		/* `run | head -1`: nobody reads us any more; stop as for SIGINT */
-		snprintf(e->sig.intr, sizeof(e->sig.intr), "EPIPE: stdout's reader went away after %.3fs", t);
-		fprintf(stderr, "movestress: stdout closed (EPIPE): stopping, restoring the system and checking\n");
-		return true;
-	}
-	return false;
-}
-
 /* until --runtime, --ops, every parking worker done, or an interruption; checkpoints */
 static void phase_monitor(struct engine_run *e)
 {
@@ -348,10 +292,8 @@ static void phase_monitor(struct engine_run *e)
 	unsigned running;
 
 	for (;;) {
-		if (interrupted(e)) {
-			e->sig.interrupted = true;
+		if (sigwatch_poll(&e->sig, 20 * 1000000ULL, r->t0_ns, ""))
 			break;
-		}
 		t = now_ns();
 		status_tick(r, t);
 		if (t >= t_end || run_stopped(r))
@@ -440,11 +382,9 @@ static void phase_health(struct engine_run *e)
 /* the verdict into the result and the summary; the result to the caller */
 static int phase_verdict(struct engine_run *e, json_t **result_out)
 {
-	if (e->sig.interrupted) {
-		json_object_set_new(e->result, "interrupted", json_true());
-		json_object_set_new(e->result, "interruption", json_pack("{s:s, s:s}", "reason", e->sig.intr,
-				    "what", "the run stopped early; the system was restored and the oracle checked what ran"));
-	}
+	if (e->sig.interrupted)
+		interruption_json(e->result, e->sig.reason,
+				  "the run stopped early; the system was restored and the oracle checked what ran");
 	if (e->verify.kbsum[0])
 		json_object_set_new(e->result, "known_bugs", known_bugs_to_json(&e->verify.kb));
 	json_object_set_new(e->result, "verdict", json_string(e->v.name));
@@ -498,7 +438,7 @@ static void engine_cleanup(struct engine_run *e, int ret, json_t **result_out)
 		close(r->uffd);
 	/* --lru-gen, and whatever a setup that failed half-way left (teardowns did the rest) */
 	sysstate_restore_all();
-	pthread_sigmask(SIG_SETMASK, &e->sig.old, NULL);
+	sigwatch_release(&e->sig);
 }
 
 int run_main(struct opts *o, json_t **result_out)
@@ -520,7 +460,8 @@ int run_main(struct opts *o, json_t **result_out)
 	e->out = o->quiet ? NULL : stdout;
 	e->v = (struct verdict){ "pass", MS_EXIT_PASS };
 
-	phase_hold_signals(e);
+	/* a signal during setup is taken by the monitor at once (signals.h) */
+	sigwatch_hold(&e->sig);
 	if ((ret = phase_validate(e)) || (ret = phase_open_uffd(e)) || (ret = phase_hold_host(e)) ||
 	    (ret = phase_lay_out(e)) || (ret = phase_populate(e)) || (ret = phase_register(e)) ||
 	    (ret = phase_start_threads(e)))

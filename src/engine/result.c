@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "engine/engine-int.h"
+#include "engine/result.h"
 #include "engine/modes.h"
 #include "core/kv.h"
 #include "core/report.h"
@@ -177,7 +178,7 @@ void print_verdict(struct engine_run *e)
 	else
 		fprintf(e->out, "verdict: %s", e->v.name);
 	if (e->v.code == MS_EXIT_INTERRUPTED)
-		fprintf(e->out, ": %s", e->sig.intr);
+		fprintf(e->out, ": %s", e->sig.reason);
 	fprintf(e->out, " (exit %d", e->v.code);
 	if (e->verify.kbsum[0] &&
 	    (e->verify.genuine || (e->v.code != MS_EXIT_KNOWN_BUG && e->v.code != MS_EXIT_FAILURE)))

@@ -5,7 +5,7 @@
  * counter, and the MOVE page accounting.
  */
 #include "config.h"
-#include "engine/engine-int.h"
+#include "engine/verdict.h"
 #include "kernel/health.h"
 #include "kernel/klog.h"
 

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 #include "engine/engine-int.h"
+#include "engine/result.h"
+#include "engine/watchdog.h"
 #include "core/report.h"
 #include "pressure/sysstate.h"
 

@@ -10,7 +10,7 @@
  * to the caller), never dropped silently.
  */
 #include "config.h"
-#include "engine/explore-int.h"
+#include "explore/explore-int.h"
 #include "core/report.h"
 
 #include <errno.h>

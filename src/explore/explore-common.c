@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What explore's op calls (explore-ops.c) and its threads (explore.c)
+ * What explore's op calls (explore-ops.c) and its threads (explore-run.c)
  * share: slot addresses, page locks, stamps, the ledger, failures and the
- * page verifier.  Apart from explore.c so that the op table and the
+ * page verifier.  Apart from explore-run.c so that the op table and the
  * engine that runs it do not call each other.
  */
 #include "config.h"
-#include "engine/explore-int.h"
+#include "explore/explore-int.h"
 #include "engine/move.h"
 #include "kernel/known-bugs.h"
 #include "kernel/health.h"

@@ -5,32 +5,24 @@
  * threads check pages while they move, and every op goes into a log that
  * can be replayed, minimised and turned into a standalone C reproducer.
  *
- * explore.c       the engine (regions, threads, verifiers, result)
- * explore-ops.c   the op table and the op calls
- * explore-log.c   --ops parsing, the op log format, replay load, ddmin
- * explore-repro.c the C reproducer writer
+ * What the command above (cli/explore-main.c) and the tests use: the op
+ * table, --ops weights, the op log, the engine's configuration, xp_run()
+ * and its result, the result JSON, the minimiser and the bench.  The
+ * engine's own state is explore-int.h's.
  */
-#ifndef MOVESTRESS_EXPLORE_INT_H
-#define MOVESTRESS_EXPLORE_INT_H
+#ifndef MOVESTRESS_EXPLORE_H
+#define MOVESTRESS_EXPLORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#if HAVE_LIBURING
-#include <liburing.h>
-#endif
-#include <signal.h>
+#include <jansson.h>
 
-#include "core/hist.h"
 #include "core/opts.h"
-#include "core/run.h"
-
-struct opt_desc;
 
 #define XP_CHUNK_PAGES	512		/* one PMD */
 #define XP_MAX_THREADS	64
-#define XP_TAIL		4096		/* records every thread keeps without --record */
 
 enum xop_id {
 	XOP_MOVE1, XOP_MOVEN, XOP_MOVEPMD, XOP_MOVESPLIT, XOP_MOVEHOLES, XOP_FAULT,
@@ -122,16 +114,6 @@ void xweights_finish(struct xweights *w);
 /* @r: 64 random bits (the upper 32 are used) */
 int xweights_pick(const struct xweights *w, uint64_t r);
 
-/* the per-thread log: growing with --record, else a ring of the last XP_TAIL */
-struct xlog {
-	struct xrec *rec;
-	size_t n, cap;
-	bool ring;
-	uint64_t total;
-};
-int xlog_add(struct xlog *l, const struct xrec *r);
-void xlog_free(struct xlog *l);
-
 /* a log file: header + records of every thread */
 struct xlog_file {
 	uint32_t version;
@@ -193,7 +175,6 @@ struct xp_cfg {
 	bool quiet;
 	bool keep_log;		/* record everything (--record, minimise) */
 	bool serial;		/* replay: one thread runs every record in time order */
-	sigset_t sigs;		/* blocked in every thread; the engine's main loop takes them */
 	bool partition;		/* each op thread keeps to its own chunks (the bench) */
 	bool bare;		/* --bench-bare's baseline: a bare UFFDIO_MOVE loop per thread */
 	bool pressure;		/* --reclaim backends (pressure/) beside the ops, on both regions */
@@ -212,81 +193,52 @@ struct xp_result {
 	json_t *json;		/* skipped or environment error at setup: run's early result */
 };
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res);
-int explore_main(struct opts *o);
-json_t *explore_list(void);
 void xp_result_free(struct xp_result *res);
 
-/* the op calls need these from the engine */
-struct xthread {
-	struct xp *x;
-	unsigned idx;
-	pthread_t thread;
-	uint64_t rng;
-	struct thread_stats st;		/* name, tid, progress; the fault handler's MOVEs */
-	struct thread_stats *mst;	/* [XOP_NR]: MOVE stats of each self-timed op (run_move) */
-	struct xlog log;
-	const struct xrec *script;	/* replay: this thread's records */
-	struct xrec *scripts_buf;
-	size_t nscript;
-	uint64_t count[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
-	uint64_t errno_count[XOP_NR][MS_MAX_ERRNO];
-	struct hist lat[XOP_NR];
-	int pipe[2];			/* vmsplice */
-	int probe[2];			/* kernel_readable() */
-	uint32_t spliced;		/* slot in the pipe + 1, 0 = none */
-#if HAVE_LIBURING
-	struct io_uring ring;
-#endif
-	bool ring_ok;
-	int done;			/* replay: out of records */
-	uint64_t cpu_ns;		/* this thread's CPU time at the end */
-	uint32_t pinned_slot, pinned_n;	/* io_uring registered buffer */
-	int pagemap;
-	char *scratch;			/* a PMD of address space for mremap */
-	uint8_t *buf;			/* a page */
-	/* the op being executed, for the watchdog (relaxed; cur_op published last) */
-	uint32_t cur_op;		/* op + 1, 0 = none */
-	uint32_t cur_slot, cur_npages, cur_from, cur_arg;
-	uint64_t cur_t_ns;
-	uint64_t logged;		/* log.total, stored with release after each record */
-};
+/* ---- below the command (explore-result.c, explore-min.c, explore-bench.c) ---- */
 
-struct xp {
-	const struct xop_desc *ops;	/* xop_table (set by xp_run): op names for failures */
-	struct run run;			/* reg[], where[], gen[], uffd, t0_ns, stop: for run_move */
-	const struct xp_cfg *cfg;
-	pthread_rwlock_t layout;		/* shared: ops that change no page; exclusive: mremap, mprotect */
-	uint8_t *lock;			/* per slot: held by one op */
-	uint8_t *pinned;		/* per slot: in an io_uring registered buffer (MOVE: EBUSY) */
-	uint32_t *last;			/* per slot: thread << 8 | op of the last change */
-	uint64_t *last_t;
-	unsigned nthreads;
-	struct xthread *thr;
-	uint32_t *cur_chunk;		/* per thread: the chunk it works on (contention) */
-	int failed;
-	pthread_mutex_t fail_lock;
-	struct xfailure fail;
-	uint64_t inject_at_ns;
-	uint64_t verified, diverged, swapped_seen;
-	uint64_t fault_seq, fault_done;	/* toucher <-> handler ordering (for TSan as for us) */
-	uint32_t inject_wait;		/* slot + 1 an inject op holds for a verifier */
-	unsigned ops_done;		/* op threads out of their loop */
-	int hung;
-	int interrupted;		/* SIGINT/SIGTERM/SIGHUP stopped the run: exit 7, as run */
-	unsigned hung_thread;		/* the op thread the watchdog found stuck */
-	uint64_t hung_ns;		/* for how long */
-	uint32_t hang_slot;		/* --inject=hang: slot + 1 whose fault the handlers leave alone */
-};
+/* `movestress list`: one object per op {name, help, supported, reason, weight} */
+json_t *explore_list(void);
+/*
+ * The rest of a finished run's result JSON (res->json): schema, command,
+ * options (@cfg->o: what ran), weights, seed, verdict, exit code, counts,
+ * known bugs, the failure; @mthp (stolen, may be NULL) as "mthp".
+ */
+void xp_result_finish(const struct xp_cfg *cfg, struct xp_result *res, json_t *mthp);
+/*
+ * The op log of a finished run: --record's file, or on a failure (exit 1
+ * or 6) of a fresh run movestress-explore-SEED.xlog in the working
+ * directory.  @path gets the log's name (a replay's own log: not written
+ * again unless --record names one; "": none).  1 written, 0 not, -errno.
+ */
+int xp_log_save(const struct xp_cfg *cfg, const struct xp_result *res, char *path, size_t len);
 
-/* engine services for the ops (explore.c) */
-char *xp_addr(struct xp *x, unsigned region, size_t slot);
-void xp_fail(struct xp *x, const struct xfailure *f);
-bool xp_lock(struct xp *x, size_t slot, size_t n);
-void xp_unlock(struct xp *x, size_t slot, size_t n);
-void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page);
-/* check one locked page against the ledger; false: failure recorded */
-bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op);
-void xp_unshare(struct xp *x, size_t slot, size_t n);
-void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op);
+/* what --minimize did */
+struct xp_min {
+	bool reproduced;	/* a replay of the whole log failed the same way */
+	bool serial;		/* ... serialised in time order (else concurrently) */
+	size_t n0, n;		/* records before and after */
+	unsigned trials;	/* replays */
+	char log[600], repro[600];	/* the minimised log and the C reproducer written */
+	char left_out[256];	/* ops the reproducer cannot replay */
+	int err;		/* writing them: 0 or -errno */
+};
+/*
+ * ddmin over @res's log (threads dropped first, then records, then ranges
+ * halved), replaying with @cfg; writes BASE.min and BASE.repro.c.  Exit
+ * code of the command (1: the run's failure stands; 5: cannot write).
+ */
+int xp_minimise(const struct xp_cfg *cfg, const struct xp_result *res, const char *base, struct xp_min *m);
+
+/* --bench-bare: MOVE-only explore against a bare UFFDIO_MOVE loop, alternating slices */
+#define XP_BENCH_PAIRS 10
+struct xp_bench {
+	double bare_per_s, explore_per_s;	/* moves/s over all slices */
+	double ratio_median, ratio_min, ratio_max, ratio_total;
+	double bare_cpu_ns, explore_cpu_ns;	/* CPU time of the op threads per MOVE */
+	double slice_s;				/* seconds of each engine in all */
+};
+/* 0 (MS_EXIT_PASS) with @b filled, or MS_EXIT_SKIP */
+int xp_bench_bare(struct xp_cfg *cfg, struct xp_bench *b);
 
 #endif

@@ -13,10 +13,11 @@
  * chunk that is away or read-only.
  */
 #include "config.h"
-#include "engine/explore.h"
-#include "engine/explore-int.h"
-#include "engine/engine-int.h"
+#include "explore/explore-int.h"
 #include "engine/move.h"
+#include "engine/result.h"
+#include "engine/verdict.h"
+#include "engine/watchdog.h"
 #include "kernel/env.h"
 #include "kernel/known-bugs.h"
 #include "kernel/health.h"
@@ -631,14 +632,10 @@ static void wait_run(struct xp *x)
 	for (i = 0; i < x->nthreads; i++)
 		since[i] = t;
 	for (;;) {
-		siginfo_t si;
-
-		if (sigtimedwait(&x->cfg->sigs, &si, &tick) > 0 && !stopping) {
-			fprintf(stderr, "movestress: explore: %s: stopping, checking, restoring the system\n",
-				strsignal(si.si_signo));
-			x->interrupted = 1;
+		if (!stopping && sigwatch_poll(&x->sig, 20 * 1000000ULL, x->run.t0_ns, "explore: "))
 			stopping = true;
-		}
+		else if (stopping)
+			nanosleep(&tick, NULL);
 		t = now_ns();
 		if (__atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
 			break;
@@ -914,6 +911,8 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&x->layout, &ra);
+	/* blocked in every thread from here; wait_run() takes them (a signal during setup at once) */
+	sigwatch_hold(&x->sig);
 	ret = setup(x, why, sizeof(why));
 	if (!ret && cfg->replay)
 		ret = assign_scripts(x, cfg->replay);
@@ -969,7 +968,10 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	res->diverged = x->diverged;
 	/* the known kernel bug alone is its own verdict, as in `run` (known-bugs.c) */
 	res->code = run_verdict(x->failed, mv->moved_but_failed,
-				!strcmp(cfg->o->known_bugs, "fail"), x->interrupted, &res->verdict);
+				!strcmp(cfg->o->known_bugs, "fail"), x->sig.interrupted, &res->verdict);
+	if (x->sig.interrupted)
+		interruption_json(res->json, x->sig.reason,
+				  "the run stopped early; the system was restored and the oracle checked what ran");
 	json_object_set_new(res->json, "elapsed_ns", json_integer((json_int_t)x->run.elapsed_ns));
 	json_object_set_new(res->json, "move", stats_to_json(mv, x->run.elapsed_ns, false));
 	json_object_set_new(res->json, "ops", xp_ops_json(x, res));
@@ -979,6 +981,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	snap[2] = snap[3] = NULL;	/* kernel_block took them */
 out:
 	teardown(x);
+	sigwatch_release(&x->sig);
 	pthread_rwlock_destroy(&x->layout);
 	for (i = 0; i < 4; i++)
 		json_decref(snap[i]);

@@ -3,11 +3,11 @@
  * The explore op table: one row per op kind with its default weight, the
  * pages it works on, its precondition on the ledger, the call, the ledger
  * update and the errors that are legitimate for it.  The engine
- * (explore.c) locks the op's pages, checks the precondition, times the
+ * (explore-run.c) locks the op's pages, checks the precondition, times the
  * call and applies the update, so every row keeps the ledger exact.
  */
 #include "config.h"
-#include "engine/explore-int.h"
+#include "explore/explore-int.h"
 #include "engine/move.h"
 #include "core/oracle.h"
 #include "core/stamp.h"

@@ -9,7 +9,7 @@
  * t_ns), thread by thread, each thread's in the order it ran them.
  */
 #include "config.h"
-#include "engine/explore-int.h"
+#include "explore/explore-int.h"
 
 #include <errno.h>
 #include <inttypes.h>
