@@ -204,5 +204,26 @@ START_TEST(test_repro)
 }
 END_TEST
 
-CHECK_MAIN("explore", test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
+/* the rows say what the engine needs, consistently (a new op's row is checked here) */
+START_TEST(test_rows)
+{
+	for (int i = 0; i < XOP_NR; i++) {
+		const struct xop_desc *d = &xop_table[i];
+
+		ck_assert_msg(d->name && d->help && d->call, "row %d: name, help and call", i);
+		ck_assert_int_eq(xop_lookup(d->name), i);
+		/* an op that changes the ledger holds its pages' locks */
+		ck_assert_msg(!d->update || d->lock != XL_SHARED, "op %s: an update needs .lock", d->name);
+		/* a precondition on ledger pages is checked under their locks */
+		ck_assert_msg(d->needs <= XN_REGION || d->lock != XL_SHARED, "op %s: .needs without .lock", d->name);
+		ck_assert_msg(!d->pre || d->lock != XL_SHARED, "op %s: .pre without .lock", d->name);
+		ck_assert_msg((d->range == XR_DROPPED) == (d->needs == XN_DROPPED), "op %s: XR_DROPPED is XN_DROPPED's", d->name);
+		ck_assert_msg(d->needs != XN_CHUNK || d->range == XR_PMD, "op %s: XN_CHUNK needs XR_PMD", d->name);
+		ck_assert_msg(d->range != XR_NONE || d->lock == XL_SHARED, "op %s: no pages, no page locks", d->name);
+		ck_assert_msg(d->control ? !d->weight : d->weight > 0, "op %s: weight", d->name);
+	}
+}
+END_TEST
+
+CHECK_MAIN("explore", test_rows, test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
 	   test_repro)

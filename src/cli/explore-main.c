@@ -133,7 +133,7 @@ static void replay_drop_unsupported(struct xlog_file *log)
 		if (log->rec[i].flags & (XF_DONE | XF_FAIL))
 			n[log->rec[i].op]++;
 	for (op = 0; op < XOP_NR; op++) {
-		if (!n[op] || op == XOP_INJECT || !xop_table[op].supported ||
+		if (!n[op] || xop_table[op].control || !xop_table[op].supported ||
 		    !xop_table[op].supported(why, sizeof(why)))
 			continue;
 		fprintf(stderr, "movestress: --replay: op '%s' skipped (%zu records): %s\n", xop_table[op].name,

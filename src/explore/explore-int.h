@@ -100,6 +100,12 @@ struct xp {
 	uint32_t hang_slot;		/* --inject=hang: slot + 1 whose fault the handlers leave alone */
 };
 
+/*
+ * The row's precondition for the op @c is about to run, its locks held:
+ * what .needs says, then its .pre; sets c->from (and c->to) (explore-ops.c)
+ */
+bool xop_ready(struct xctx *c);
+
 /* engine services for the ops (explore-run.c) */
 char *xp_addr(struct xp *x, unsigned region, size_t slot);
 void xp_fail(struct xp *x, const struct xfailure *f);

@@ -39,13 +39,13 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 		if (colon)
 			*colon = '\0';
 		i = xop_lookup(tok);
-		if (i < 0 || i == XOP_INJECT) {
+		if (i < 0 || xop_table[i].control) {
 			char names[400];
 			size_t n = 0;
 			int k;
 
 			for (k = 0; k < XOP_NR && n < sizeof(names); k++)
-				if (k != XOP_INJECT)
+				if (!xop_table[k].control)
 					n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", n ? "|" : "",
 							      xop_table[k].name);
 			snprintf(err, len, "--ops: unknown op '%s': allowed values are %s, each NAME or NAME:W (W 1..1000000), comma-separated",

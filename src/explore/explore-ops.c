@@ -52,7 +52,7 @@ static uint64_t rec_len(const struct xctx *c)
 	return (uint64_t)c->rec->npages * PG;
 }
 
-/* ---- preconditions ---- */
+/* ---- preconditions: what .needs says, then a row's own .pre ---- */
 
 /*
  * The first page of the range somewhere; every other page in the same
@@ -73,33 +73,8 @@ static bool pre_range(struct xctx *c, bool holes)
 	return true;
 }
 
-/* every page of the range in one region (present or swapped there) */
-static bool pre_one_region(struct xctx *c)
-{
-	return pre_range(c, false);
-}
-
-/* ALLOW_SRC_HOLES: the first page somewhere, the rest there or nowhere */
-static bool pre_holes(struct xctx *c)
-{
-	return pre_range(c, true);
-}
-
-static bool pre_none(struct xctx *c)
-{
-	c->from = REGION_SRC;
-	return c->x->run.where[c->rec->slot] == REGION_NONE;
-}
-
-/* unlocked ops: the region was drawn with the op (rec->arg) */
-static bool pre_region_arg(struct xctx *c)
-{
-	c->from = c->rec->arg & 1;
-	return true;
-}
-
 /* PMD move: no page of the chunk is nowhere (strays are gathered first) */
-static bool pre_pmd(struct xctx *c)
+static bool pre_chunk(struct xctx *c)
 {
 	const uint8_t *w = c->x->run.where;
 	uint32_t i;
@@ -112,10 +87,38 @@ static bool pre_pmd(struct xctx *c)
 	return true;
 }
 
-/* the fault op: a pinned page cannot be MOVEd in (EBUSY until unpinned) */
-static bool pre_fault(struct xctx *c)
+bool xop_ready(struct xctx *c)
 {
-	return pre_one_region(c) && !__atomic_load_n(&c->x->pinned[c->rec->slot], __ATOMIC_ACQUIRE);
+	const struct xop_desc *d = &xop_table[c->rec->op];
+	bool ok = true;
+
+	switch (d->needs) {
+	case XN_NOTHING:
+		break;
+	case XN_REGION:		/* unlocked ops: the region was drawn with the op */
+		c->from = c->rec->arg & 1;
+		break;
+	case XN_ONE_REGION:
+		ok = pre_range(c, false);
+		break;
+	case XN_HOLES:
+		ok = pre_range(c, true);
+		break;
+	case XN_DROPPED:
+		c->from = REGION_SRC;
+		ok = c->x->run.where[c->rec->slot] == REGION_NONE;
+		break;
+	case XN_CHUNK:
+		ok = pre_chunk(c);
+		break;
+	}
+	return ok && (!d->pre || d->pre(c));
+}
+
+/* the fault op: a pinned page cannot be MOVEd in (EBUSY until unpinned) */
+static bool not_pinned(struct xctx *c)
+{
+	return !__atomic_load_n(&c->x->pinned[c->rec->slot], __ATOMIC_ACQUIRE);
 }
 
 /* ---- MOVE ---- */
@@ -164,7 +167,7 @@ static int call_move_pmd(struct xctx *c)
 		if (x->run.where[s] == c->from)
 			continue;
 		for (int tries = 0; tries < 2; tries++) {
-			c->moved = run_move(&x->run, &c->t->mst[XOP_MOVEPMD], (uintptr_t)xp_addr(x, c->from, s),
+			c->moved = run_move(&x->run, &c->t->mst[c->rec->op], (uintptr_t)xp_addr(x, c->from, s),
 					    (uintptr_t)xp_addr(x, c->to, s), PG, 0,
 					    ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
 			if (err != EBUSY)
@@ -172,7 +175,7 @@ static int call_move_pmd(struct xctx *c)
 			xp_unshare(x, s, 1);	/* shared since a fork: make it ours */
 		}
 		if (c->moved == PG)
-			xp_set_where(x, c->t, s, c->from, XOP_MOVEPMD);
+			xp_set_where(x, c->t, s, c->from, c->rec->op);
 		if (c->moved != PG) {
 			c->moved = 0;
 			return err;
@@ -205,7 +208,7 @@ static int call_fault(struct xctx *c)
 
 static void update_fault(struct xctx *c)
 {
-	xp_set_where(c->x, c->t, c->rec->slot, c->to, XOP_FAULT);
+	xp_set_where(c->x, c->t, c->rec->slot, c->to, c->rec->op);
 	xp_verify_page(c->x, c->t, c->rec->slot, "fault");
 }
 
@@ -221,7 +224,7 @@ static void update_dontneed(struct xctx *c)
 	uint32_t i;
 
 	for (i = 0; i < c->rec->npages; i++)
-		xp_set_where(c->x, c->t, c->rec->slot + i, REGION_NONE, XOP_DONTNEED);
+		xp_set_where(c->x, c->t, c->rec->slot + i, REGION_NONE, c->rec->op);
 }
 
 /* a dropped page comes back: UFFDIO_COPY of a fresh stamp (no fault) */
@@ -240,7 +243,7 @@ static int call_refill(struct xctx *c)
 static void update_refill(struct xctx *c)
 {
 	c->x->run.gen[c->rec->slot]++;
-	xp_set_where(c->x, c->t, c->rec->slot, REGION_SRC, XOP_REFILL);
+	xp_set_where(c->x, c->t, c->rec->slot, REGION_SRC, c->rec->op);
 }
 
 /* ---- advice, unlocked: they meet the movers on the same folios ---- */
@@ -557,75 +560,138 @@ static int never(char *why, size_t len)
 
 #define MADV_LEGIT	(ERRB(EAGAIN) | ERRB(EINTR))
 
+/*
+ * How to add an op: an id in enum xop_id (explore.h), its call (and
+ * update, if it changes the ledger) above, a row here naming what it
+ * needs, a record of it in tests/explore-repro-gen.c's every-op log, a
+ * line in README.  The engine reads nothing else about it.
+ */
 const struct xop_desc xop_table[XOP_NR] = {
-	[XOP_MOVE1] = { "move", 20, XR_PAGE, true, true, MOVE_LEGIT,
-		"UFFDIO_MOVE of one page to the other region", NULL,
-		pre_one_region, call_move, update_move, .self_timed = true },
-	[XOP_MOVEN] = { "move-batch", 8, XR_BATCH, true, true, MOVE_LEGIT,
-		"UFFDIO_MOVE of 2..16 pages", NULL, pre_one_region, call_move, update_move, .self_timed = true },
-	[XOP_MOVEPMD] = { "move-pmd", 2, XR_PMD, true, true, MOVE_LEGIT,
-		"gather a chunk, then UFFDIO_MOVE of the PMD-aligned 2 MiB", NULL,
-		pre_pmd, call_move_pmd, update_move, .self_timed = true },
-	[XOP_MOVESPLIT] = { "move-split", 4, XR_SPLIT, true, true, MOVE_LEGIT,
-		"UFFDIO_MOVE of 17..256 pages inside a PMD: splits a PMD-mapped THP", NULL,
-		pre_one_region, call_move, update_move, .self_timed = true },
-	[XOP_MOVEHOLES] = { "move-holes", 4, XR_BATCH, true, true, MOVE_LEGIT,
-		"UFFDIO_MOVE with ALLOW_SRC_HOLES over a range with dropped pages", NULL,
-		pre_holes, call_move_holes, update_move, .self_timed = true },
-	[XOP_FAULT] = { "fault", 4, XR_PAGE, true, true, 0,
-		"touch the missing page: handler/N MOVEs it in with DONTWAKE, then UFFDIO_WAKE", NULL,
-		pre_fault, call_fault, update_fault },
-	[XOP_DONTNEED] = { "dontneed", 2, XR_BATCH, true, true, 0,
-		"MADV_DONTNEED: the pages are dropped (ledger: nowhere)", NULL,
-		pre_one_region, call_dontneed, update_dontneed },
-	/* ENOMEM: --reclaim=memcg's cgroup at its lowered limit refuses the charge */
-	[XOP_REFILL] = { "refill", 6, XR_PAGE, true, false, ERRB(EAGAIN) | ERRB(ENOMEM),
-		"UFFDIO_COPY a new generation of a dropped page", NULL,
-		pre_none, call_refill, update_refill },
-	[XOP_PAGEOUT] = { "pageout", 3, XR_SPLIT, false, false, MADV_LEGIT,
-		"MADV_PAGEOUT: reclaim walks the rmap of folios being moved", NULL,
-		pre_region_arg, call_pageout, NULL },
-	[XOP_COLD] = { "cold", 2, XR_SPLIT, false, false, MADV_LEGIT,
-		"MADV_COLD", NULL, pre_region_arg, call_cold, NULL },
-	[XOP_WILLNEED] = { "willneed", 2, XR_SPLIT, false, false, MADV_LEGIT,
-		"MADV_WILLNEED: swap-in without touching", NULL, pre_region_arg, call_willneed, NULL },
-	[XOP_COLLAPSE] = { "collapse", 1, XR_PMD, false, false,
-		MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM) | ERRB(EINVAL),
-		"MADV_COLLAPSE of a chunk (fails with EINVAL/EBUSY while it has holes: uffd armed)",
-		need_collapse, pre_region_arg, call_collapse, NULL },
-	[XOP_HUGEPAGE] = { "hugepage", 1, XR_PMD, false, false, MADV_LEGIT | ERRB(ENOMEM),
-		"MADV_HUGEPAGE on a chunk (splits/merges the VMA)", need_collapse,
-		pre_region_arg, call_hugepage, NULL },
-	[XOP_NOHUGEPAGE] = { "nohugepage", 1, XR_PMD, false, false, MADV_LEGIT | ERRB(ENOMEM),
-		"MADV_NOHUGEPAGE on a chunk", need_collapse, pre_region_arg, call_nohugepage, NULL },
-	[XOP_MREMAP] = { "mremap", 1, XR_PMD, true, false, ERRB(ENOMEM),
-		"mremap a chunk away and back (the page tables move twice), register it again", NULL,
-		pre_region_arg, call_mremap, NULL },
-	[XOP_MPROTECT] = { "mprotect", 1, XR_PMD, true, false, ERRB(ENOMEM),
-		"mprotect a chunk read-only (VMA split) and back (merge)", NULL,
-		pre_region_arg, call_mprotect, NULL },
-	[XOP_NEIGHBOUR] = { "neighbour", 1, XR_NONE, false, false, ERRB(EEXIST) | ERRB(ENOMEM),
-		"mmap, mremap (grow, may move) and munmap a neighbour VMA", NULL,
-		pre_region_arg, call_neighbour, NULL },
-	[XOP_FORK] = { "fork", 1, XR_NONE, false, false, ERRB(EAGAIN) | ERRB(ENOMEM),
-		"fork; the child reads, writes (COW) and exits: pages stop being exclusive", NULL,
-		NULL, call_fork, NULL },
-	/* ENOMEM: the swap-in of its GUP refused by --reclaim=memcg's cgroup at its lowered limit */
-	[XOP_VMSPLICE] = { "vmsplice", 2, XR_PAGE, true, true, ERRB(EAGAIN) | ERRB(ENOMEM),
-		"vmsplice a page into a pipe, held until this thread's next vmsplice", NULL,
-		pre_one_region, call_vmsplice, NULL },
-	[XOP_IOURING] = { "iouring-pin", 1, XR_BATCH, true, true, ERRB(ENOMEM) | ERRB(EAGAIN),
-		"io_uring registered buffer (FOLL_PIN|FOLL_LONGTERM), held until the next one",
-		need_iouring, pre_one_region, call_iouring, NULL },
-	[XOP_TOUCH] = { "touch", 4, XR_PAGE, true, true, 0,
-		"read the page where the ledger says (swap-in by touch) and check it", NULL,
-		pre_one_region, call_touch, NULL },
-	[XOP_MIGRATE] = { "migrate", 1, XR_BATCH, false, false, MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM),
-		"move_pages(2) to the other NUMA node: migration entries", need_two_nodes,
-		pre_region_arg, call_migrate, NULL },
-	[XOP_INJECT] = { "inject", 0, XR_PAGE, true, true, 0,
-		"negative control (--inject=corrupt|lose|dup|zero|hang:PAGE)", never,
-		pre_one_region, call_inject, NULL },
+	[XOP_MOVE1] = {
+		.name = "move", .weight = 20, .help = "UFFDIO_MOVE of one page to the other region",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_move, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+	},
+	[XOP_MOVEN] = {
+		.name = "move-batch", .weight = 8, .help = "UFFDIO_MOVE of 2..16 pages",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_move, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+	},
+	[XOP_MOVEPMD] = {
+		.name = "move-pmd", .weight = 2, .help = "gather a chunk, then UFFDIO_MOVE of the PMD-aligned 2 MiB",
+		.range = XR_PMD, .lock = XL_PAGES, .needs = XN_CHUNK,
+		.call = call_move_pmd, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+	},
+	[XOP_MOVESPLIT] = {
+		.name = "move-split", .weight = 4,
+		.help = "UFFDIO_MOVE of 17..256 pages inside a PMD: splits a PMD-mapped THP",
+		.range = XR_SPLIT, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_move, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+	},
+	[XOP_MOVEHOLES] = {
+		.name = "move-holes", .weight = 4,
+		.help = "UFFDIO_MOVE with ALLOW_SRC_HOLES over a range with dropped pages",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_HOLES,
+		.call = call_move_holes, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+	},
+	[XOP_FAULT] = {
+		.name = "fault", .weight = 4,
+		.help = "touch the missing page: handler/N MOVEs it in with DONTWAKE, then UFFDIO_WAKE",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION, .pre = not_pinned,
+		.call = call_fault, .update = update_fault,
+	},
+	[XOP_DONTNEED] = {
+		.name = "dontneed", .weight = 2, .help = "MADV_DONTNEED: the pages are dropped (ledger: nowhere)",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_dontneed, .update = update_dontneed,
+	},
+	[XOP_REFILL] = {
+		.name = "refill", .weight = 6, .help = "UFFDIO_COPY a new generation of a dropped page",
+		.range = XR_DROPPED, .lock = XL_PAGES, .needs = XN_DROPPED,
+		/* ENOMEM: --reclaim=memcg's cgroup at its lowered limit refuses the charge */
+		.call = call_refill, .legit = ERRB(EAGAIN) | ERRB(ENOMEM), .update = update_refill,
+	},
+	[XOP_PAGEOUT] = {
+		.name = "pageout", .weight = 3, .help = "MADV_PAGEOUT: reclaim walks the rmap of folios being moved",
+		.range = XR_SPLIT, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_pageout, .legit = MADV_LEGIT,
+	},
+	[XOP_COLD] = {
+		.name = "cold", .weight = 2, .help = "MADV_COLD",
+		.range = XR_SPLIT, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_cold, .legit = MADV_LEGIT,
+	},
+	[XOP_WILLNEED] = {
+		.name = "willneed", .weight = 2, .help = "MADV_WILLNEED: swap-in without touching",
+		.range = XR_SPLIT, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_willneed, .legit = MADV_LEGIT,
+	},
+	[XOP_COLLAPSE] = {
+		.name = "collapse", .weight = 1,
+		.help = "MADV_COLLAPSE of a chunk (fails with EINVAL/EBUSY while it has holes: uffd armed)",
+		.range = XR_PMD, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_collapse, .legit = MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM) | ERRB(EINVAL),
+		.supported = need_collapse,
+	},
+	[XOP_HUGEPAGE] = {
+		.name = "hugepage", .weight = 1, .help = "MADV_HUGEPAGE on a chunk (splits/merges the VMA)",
+		.range = XR_PMD, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_hugepage, .legit = MADV_LEGIT | ERRB(ENOMEM), .supported = need_collapse,
+	},
+	[XOP_NOHUGEPAGE] = {
+		.name = "nohugepage", .weight = 1, .help = "MADV_NOHUGEPAGE on a chunk",
+		.range = XR_PMD, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_nohugepage, .legit = MADV_LEGIT | ERRB(ENOMEM), .supported = need_collapse,
+	},
+	[XOP_MREMAP] = {
+		.name = "mremap", .weight = 1,
+		.help = "mremap a chunk away and back (the page tables move twice), register it again",
+		.range = XR_PMD, .lock = XL_VMA, .needs = XN_REGION,
+		.call = call_mremap, .legit = ERRB(ENOMEM),
+	},
+	[XOP_MPROTECT] = {
+		.name = "mprotect", .weight = 1, .help = "mprotect a chunk read-only (VMA split) and back (merge)",
+		.range = XR_PMD, .lock = XL_VMA, .needs = XN_REGION,
+		.call = call_mprotect, .legit = ERRB(ENOMEM),
+	},
+	[XOP_NEIGHBOUR] = {
+		.name = "neighbour", .weight = 1, .help = "mmap, mremap (grow, may move) and munmap a neighbour VMA",
+		.range = XR_NONE, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_neighbour, .legit = ERRB(EEXIST) | ERRB(ENOMEM),
+	},
+	[XOP_FORK] = {
+		.name = "fork", .weight = 1,
+		.help = "fork; the child reads, writes (COW) and exits: pages stop being exclusive",
+		.range = XR_NONE, .lock = XL_SHARED, .needs = XN_NOTHING,
+		.call = call_fork, .legit = ERRB(EAGAIN) | ERRB(ENOMEM),
+	},
+	[XOP_VMSPLICE] = {
+		.name = "vmsplice", .weight = 2, .help = "vmsplice a page into a pipe, held until this thread's next vmsplice",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		/* ENOMEM: the swap-in of its GUP refused by --reclaim=memcg's cgroup at its lowered limit */
+		.call = call_vmsplice, .legit = ERRB(EAGAIN) | ERRB(ENOMEM),
+	},
+	[XOP_IOURING] = {
+		.name = "iouring-pin", .weight = 1,
+		.help = "io_uring registered buffer (FOLL_PIN|FOLL_LONGTERM), held until the next one",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_iouring, .legit = ERRB(ENOMEM) | ERRB(EAGAIN), .supported = need_iouring,
+	},
+	[XOP_TOUCH] = {
+		.name = "touch", .weight = 4, .help = "read the page where the ledger says (swap-in by touch) and check it",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_touch,
+	},
+	[XOP_MIGRATE] = {
+		.name = "migrate", .weight = 1, .help = "move_pages(2) to the other NUMA node: migration entries",
+		.range = XR_BATCH, .lock = XL_SHARED, .needs = XN_REGION,
+		.call = call_migrate, .legit = MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM), .supported = need_two_nodes,
+	},
+	[XOP_INJECT] = {
+		.name = "inject", .weight = 0, .help = "negative control (--inject=corrupt|lose|dup|zero|hang:PAGE)",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_inject, .supported = never, .control = true,
+	},
 };
 
 int xop_lookup(const char *name)

@@ -28,7 +28,7 @@ json_t *explore_list(void)
 		if (d->supported)
 			d->supported(why, sizeof(why));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:i}", "name", d->name,
-						     "help", d->help, "supported", !why[0] || i == XOP_INJECT,
+						     "help", d->help, "supported", !why[0] || d->control,
 						     "reason", why, "weight", d->weight));
 	}
 	return arr;
@@ -45,7 +45,7 @@ static json_t *weights_json(const struct xweights *w)
 		why[0] = '\0';
 		if (w->w[i])
 			json_object_set_new(j, xop_table[i].name, json_integer(w->w[i]));
-		else if (i != XOP_INJECT && xop_table[i].supported && xop_table[i].supported(why, sizeof(why)))
+		else if (!xop_table[i].control && xop_table[i].supported && xop_table[i].supported(why, sizeof(why)))
 			json_object_set_new(skipped, xop_table[i].name, json_string(why));
 	}
 	json_object_set_new(j, "skipped", skipped);

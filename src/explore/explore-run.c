@@ -49,12 +49,13 @@ static inline uint32_t below(uint64_t r, uint32_t n)
 
 static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec)
 {
+	const struct xop_desc *d = &xop_table[op];
 	size_t nchunks = x->run.npages / XP_CHUNK_PAGES;
 	uint64_t r = rng_next(&t->rng);
 	size_t chunk = below(r >> 32, (uint32_t)nchunks), off, n = 1;
 
 	/* contention by design: a share of ops go to a chunk another thread works on */
-	if (x->nthreads > 1 && xop_table[op].range != XR_NONE && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
+	if (x->nthreads > 1 && d->range != XR_NONE && (r & 0xff) * 100 < 256ULL * x->cfg->contend) {
 		unsigned other = below(r >> 8, x->nthreads);
 
 		chunk = __atomic_load_n(&x->cur_chunk[other], __ATOMIC_RELAXED);
@@ -64,8 +65,9 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 		chunk = t->idx * (nchunks / x->nthreads) + chunk % (nchunks / x->nthreads);
 	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
 	r = rng_next(&t->rng);
-	switch (xop_table[op].range) {
+	switch (d->range) {
 	case XR_PAGE:
+	case XR_DROPPED:
 	case XR_NONE:
 		break;
 	case XR_BATCH:
@@ -82,7 +84,7 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	rec->slot = (uint32_t)(chunk * XP_CHUNK_PAGES + off);
 	rec->npages = (uint32_t)n;
 	rec->arg |= (r >> 63) & 1;	/* the region of an unlocked op */
-	if (op == XOP_REFILL) {
+	if (d->range == XR_DROPPED) {
 		/* look for a dropped page in the chunk */
 		for (off = 0; off < XP_CHUNK_PAGES; off++) {
 			size_t s = chunk * XP_CHUNK_PAGES + (rec->slot + off) % XP_CHUNK_PAGES;
@@ -100,7 +102,7 @@ static bool verify_range(struct xp *x, struct xthread *t, const struct xrec *rec
 {
 	uint32_t i;
 
-	if (!xop_table[rec->op].locks)
+	if (xop_table[rec->op].lock == XL_SHARED)
 		return true;
 	for (i = 0; i < rec->npages; i++)
 		if (!xp_verify_page(x, t, rec->slot + i, op))
@@ -113,21 +115,21 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 {
 	const struct xop_desc *d = &xop_table[rec->op];
 	struct xctx c = { .x = x, .t = t, .rec = rec };
-	bool excl = rec->op == XOP_MREMAP || rec->op == XOP_MPROTECT;
+	bool locks = d->lock != XL_SHARED;
 	uint64_t t0;
 	int err;
 
-	if (d->locks && !xp_lock(x, rec->slot, rec->npages)) {
+	if (locks && !xp_lock(x, rec->slot, rec->npages)) {
 		rec->t_ns = now_ns() - x->run.t0_ns;
 		rec->flags = XF_BUSY;
 		t->busy[rec->op]++;
 		return;
 	}
-	if (excl)
+	if (d->lock == XL_VMA)
 		pthread_rwlock_wrlock(&x->layout);
-	else if (!d->locks)
+	else if (!locks)
 		pthread_rwlock_rdlock(&x->layout);
-	if (d->pre && !d->pre(&c)) {
+	if (!xop_ready(&c)) {
 		rec->t_ns = now_ns() - x->run.t0_ns;
 		t->skipped[rec->op]++;
 		goto out;
@@ -148,7 +150,7 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	rec->flags = XF_DONE;
 	rec->err = err;
 	t->count[rec->op]++;
-	t->contended[rec->op] += rec->arg >> 7 && rec->op != XOP_INJECT;
+	t->contended[rec->op] += rec->arg >> 7 && !d->control;
 	if (err) {
 		t->errno_count[rec->op][err < MS_MAX_ERRNO ? err : 0]++;
 		if (!(d->legit & ERRB(err)) && verify_range(x, t, rec, d->name)) {
@@ -164,9 +166,9 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	if (d->update && (!err || c.moved))
 		d->update(&c);
 out:
-	if (excl || !d->locks)
+	if (d->lock == XL_VMA || !locks)
 		pthread_rwlock_unlock(&x->layout);
-	if (d->locks)
+	if (locks)
 		xp_unlock(x, rec->slot, rec->npages);
 	run_progress(&t->st);
 }
@@ -241,7 +243,7 @@ static void *op_thread(void *arg)
 			 */
 			for (tries = 0; tries < 10000 && !run_stopped(&x->run); tries++) {
 				exec_op(x, t, &rec);
-				if (rec.flags & XF_DONE || (rec.flags != XF_BUSY && rec.op != XOP_INJECT))
+				if (rec.flags & XF_DONE || (rec.flags != XF_BUSY && !xop_table[rec.op].control))
 					break;
 				if (rec.flags == XF_BUSY)
 					t->busy[rec.op]--;

@@ -32,13 +32,31 @@ enum xop_id {
 	XOP_NR,
 };
 
-/* which pages an op works on */
+/* which pages an op works on: what pick_range() draws for it */
 enum xrange {
 	XR_PAGE,	/* one page */
+	XR_DROPPED,	/* one page: a dropped one of the chunk if there is one */
 	XR_BATCH,	/* 2..16 pages inside one PMD */
 	XR_SPLIT,	/* 17..256 pages from inside a PMD: splits a PMD-mapped THP */
 	XR_PMD,		/* a whole 2 MiB chunk */
 	XR_NONE,	/* no page of ours (neighbours, fork) */
+};
+
+/* what an op holds while it runs (the ledger is exact for every page whose lock is free) */
+enum xlock {
+	XL_SHARED,	/* changes no page: the layout lock shared, no page lock (advice, fork) */
+	XL_PAGES,	/* changes the ledger: the byte locks of its pages */
+	XL_VMA,		/* reshapes the VMAs: its page locks and the layout lock exclusively */
+};
+
+/* what an op needs of the ledger to run now: its precondition, checked under its locks */
+enum xneed {
+	XN_NOTHING,	/* nothing, and it names no region (fork) */
+	XN_REGION,	/* nothing of the ledger: it works on the region drawn with it (arg & 1) */
+	XN_ONE_REGION,	/* every page of the range in one region (present or swapped there) */
+	XN_HOLES,	/* the first page somewhere, every other there or nowhere */
+	XN_DROPPED,	/* the page nowhere */
+	XN_CHUNK,	/* no page of the chunk nowhere (a move-pmd gathers the strays first) */
 };
 
 /* inject kinds (the negative controls, as `run --inject` has) */
@@ -74,24 +92,32 @@ struct xctx {
 	int err;
 };
 
+/*
+ * One op kind, a row of xop_table[] (explore-ops.c): everything the
+ * engine needs to know about it, so that the engine asks the row and never
+ * tests an op id.  Name the fields (designated initialisers); a field left
+ * out is 0: XR_PAGE, XL_SHARED, XN_NOTHING, no error legitimate, no update.
+ */
 struct xop_desc {
 	const char *name;
-	unsigned weight;		/* default weight */
-	enum xrange range;
-	bool locks;			/* ledger op: holds the page locks of its range */
-	bool needs_ledger_pages;	/* precondition: pages present in one region */
-	uint64_t legit;			/* errno bitmask the call may return */
 	const char *help;
-	/* NULL = always; else 0 or fills @why (the reason it is skipped) */
-	int (*supported)(char *why, size_t len);
-	/* precondition on the ledger, pages locked; false = not applicable now */
+	unsigned weight;	/* default weight (0: only when --ops names it) */
+	enum xrange range;	/* the pages it works on */
+	enum xlock lock;	/* what it holds: whether it locks, whether it reshapes VMAs */
+	enum xneed needs;	/* what it needs of the ledger pages (its precondition) */
+	/* more than .needs, pages locked (fault: the page is not pinned); NULL: nothing more */
 	bool (*pre)(struct xctx *c);
-	/* the call: returns 0 or an errno (c->err) */
+	/* the call: returns 0 or an errno */
 	int (*call)(struct xctx *c);
-	/* the ledger update after the call (NULL: the op leaves the ledger as is) */
+	uint64_t legit;		/* ERRB() of the errnos the call may return: no failure */
+	/* the ledger update after the call, also after an error that moved pages (NULL: none) */
 	void (*update)(struct xctx *c);
+	/* NULL = always; else 0, or -1 and the reason it is skipped in @why */
+	int (*supported)(char *why, size_t len);
 	/* its MOVEs are timed by run_move() into the thread's mst[op]: no second clock */
 	bool self_timed;
+	/* a negative control: run only by --inject, never drawn nor named in --ops */
+	bool control;
 };
 
 extern const struct xop_desc xop_table[XOP_NR];
