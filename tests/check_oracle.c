@@ -178,6 +178,25 @@ START_TEST(test_holes_and_json)
 }
 END_TEST
 
+/* a page the ledger holds as zero: zeroes pass, a stamp written behind its back is not-zero */
+START_TEST(test_zero_ledger)
+{
+	struct fixture *fx = setup_fx();
+	uint8_t zero[NPAGES] = { 0 };
+
+	zero[20] = zero[21] = 1;
+	fx->in.zero = zero;
+	memset(region_addr(&fx->reg[REGION_SRC], 20), 0, MS_PAGE_SIZE);
+	memset(region_addr(&fx->reg[REGION_DST], 21), 0, MS_PAGE_SIZE);
+	ck_assert_int_eq(oracle_check(&fx->in, &fx->res), 0);
+	ck_assert_uint_eq(fx->res.violations, 0);
+	ck_assert_uint_eq(fx->res.pages_ok, NPAGES);
+	stamp_write(region_addr(&fx->reg[REGION_DST], 21), SEED, REGION_SRC, 21, 1);
+	expect_one(fx, OV_NOT_ZERO, 21);
+	teardown_fx(fx);
+}
+END_TEST
+
 START_TEST(test_stamp)
 {
 	char *page = aligned_alloc(MS_PAGE_SIZE, MS_PAGE_SIZE);
@@ -197,4 +216,4 @@ START_TEST(test_stamp)
 }
 END_TEST
 
-CHECK_MAIN("oracle", test_clean, test_lost, test_duplicated, test_corrupt, test_zeroed, test_stale, test_misplaced, test_holes_and_json, test_stamp)
+CHECK_MAIN("oracle", test_clean, test_lost, test_duplicated, test_corrupt, test_zeroed, test_stale, test_misplaced, test_holes_and_json, test_zero_ledger, test_stamp)

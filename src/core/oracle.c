@@ -20,6 +20,7 @@ static const char *const kind_names[OV_NR_KINDS] = {
 	[OV_LOST] = "lost", [OV_DUPLICATED] = "duplicated", [OV_ZEROED] = "zeroed",
 	[OV_CORRUPT] = "corrupt", [OV_GARBAGE] = "garbage", [OV_STALE] = "stale",
 	[OV_MISPLACED] = "misplaced", [OV_STRAY] = "stray", [OV_COPIED] = "copied",
+	[OV_NOT_ZERO] = "not-zero",
 };
 
 const char *oracle_kind_name(enum oracle_kind k)
@@ -64,6 +65,20 @@ static void check_slot(const struct oracle_input *in, struct oracle_result *res,
 	st = stamp_check(page, &stp);
 	v.state = st;
 	v.found = stp;
+	if (in->zero && in->where[s] == r && in->zero[s]) {
+		/* a zero page where the ledger has one: zeroes, nothing else */
+		seen[s]++;
+		if (st == STAMP_ZERO) {
+			res->pages_ok++;
+			return;
+		}
+		v.page = (uint32_t)s;
+		v.exp_region = in->where[s];
+		v.exp_gen = in->gen[s];
+		v.kind = OV_NOT_ZERO;
+		add(res, &v);
+		return;
+	}
 	if (st == STAMP_ZERO || st == STAMP_GARBAGE) {
 		v.page = (uint32_t)s;
 		v.exp_region = in->where[s];

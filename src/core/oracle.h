@@ -18,6 +18,8 @@ struct oracle_input {
 	const uint32_t *gen;		/* expected generation per page */
 	uint64_t seed;
 	const uint64_t *pfn0;		/* expected frame per page, or NULL */
+	/* per page: 1 = the ledger holds it as zero (UFFDIO_ZEROPAGE, not written since), or NULL */
+	const uint8_t *zero;
 };
 
 enum oracle_kind {
@@ -30,6 +32,7 @@ enum oracle_kind {
 	OV_MISPLACED,		/* intact page at the wrong place */
 	OV_STRAY,		/* something mapped where no page should be */
 	OV_COPIED,		/* moved page changed its frame (a copy, not a move) */
+	OV_NOT_ZERO,		/* a page the ledger holds as zero reads something else */
 	OV_NR_KINDS,
 };
 
