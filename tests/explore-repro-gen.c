@@ -110,7 +110,7 @@ static int all_ops_log(const char *path, const char *inject)
 int main(int argc, char **argv)
 {
 	struct xlog_file f;
-	char err[400], left_out[256];
+	char err[400];
 	int ret;
 
 	if (argc >= 3 && !strcmp(argv[1], "--all-ops")) {
@@ -127,13 +127,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "explore-repro-gen: %s\n", err);
 		return 2;
 	}
-	ret = xrepro_write(argv[2], &f, left_out, sizeof(left_out));
+	ret = xrepro_write(argv[2], &f);
 	free(f.rec);
 	if (ret) {
 		fprintf(stderr, "explore-repro-gen: cannot write %s\n", argv[2]);
 		return 1;
 	}
-	printf("explore-repro-gen: %s: the reproducer of %s%s%s\n", argv[2], argv[1],
-	       left_out[0] ? "; left out: " : "", left_out);
+	printf("explore-repro-gen: %s: the reproducer of %s\n", argv[2], argv[1]);
 	return 0;
 }

@@ -163,8 +163,10 @@ grep -q movestress "$TMP/f.xlog.repro.c" && ! grep -q '#include "' "$TMP/f.xlog.
 rc=$?
 [ $rc -eq 1 ] && grep -q "FAIL: page 300 corrupt" "$TMP/repro.out" || { cat "$TMP/repro.out"; fail "reproducer: exit $rc"; }
 # and without the injected op it passes: the failure is the log's, not the reproducer's
-sed -e '/{ "inject".*explore\//d' -e 's|^static const struct op ops\[\] = {|&\n\t{ "none", 0, 0, 0, 0 },|' \
+sed -e '/^	{ .*\/\* inject, explore\//d' -e 's|^static const struct xrec ops\[\] = {|&\n\t{ 0, 0, 0, 0, 0, 0, 0, 0 },|' \
 	"$TMP/f.xlog.repro.c" > "$TMP/clean.c"
+grep -q '/\* inject, explore/' "$TMP/f.xlog.repro.c" && ! grep -q '/\* inject, explore/' "$TMP/clean.c" ||
+	fail "the reproducer's inject record not found, or not taken out"
 $CC -O2 -Wall -Wextra -Werror -o "$TMP/clean" "$TMP/clean.c" -lpthread || fail "clean reproducer does not compile"
 "$TMP/clean" | grep -q "^PASS" || fail "the reproducer fails without the injected op"
 echo "ok reproducer: $(cat "$TMP/repro.out"); without the inject: PASS"

@@ -223,8 +223,6 @@ static void print_minimise(const struct xp_result *res, const struct xp_min *m)
 	printf("explore: minimise: %zu -> %zu records in %u replays; page %u %s still fails\n"
 	       "explore: minimised log %s, reproducer %s (cc -O2 -o repro %s -lpthread; serial, -c: a thread per recorded thread)\n",
 	       m->n0, m->n, m->trials, res->fail.page, res->fail.kind, m->log, m->repro, m->repro);
-	if (m->left_out[0])
-		printf("explore: the reproducer leaves out the ops %s (it cannot replay them)\n", m->left_out);
 }
 
 static int bench(struct xp_cfg *cfg)

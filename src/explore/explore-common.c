@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What explore's op calls (explore-ops.c) and its threads (explore-run.c)
+ * What explore's op calls (xop-bodies.h, explore-ops.c) and its threads (explore-run.c)
  * share: slot addresses, page locks, stamps, the ledger, failures and the
  * page verifier.  Apart from explore-run.c so that the op table and the
  * engine that runs it do not call each other.
@@ -65,21 +65,6 @@ void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, 
 	__atomic_store_n(&x->last_t[slot], now_ns() - x->run.t0_ns, __ATOMIC_RELAXED);
 }
 
-/* write a new generation in place: the folio is exclusively ours again after fork */
-void xp_unshare(struct xp *x, size_t slot, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t w = x->run.where[slot + i];
-
-		if (w == REGION_NONE)
-			continue;
-		xp_stamp(x, slot + i, x->run.gen[slot + i] + 1, xp_addr(x, w, slot + i));
-		x->run.gen[slot + i]++;
-	}
-}
-
 void xp_fail(struct xp *x, const struct xfailure *f)
 {
 	pthread_mutex_lock(&x->fail_lock);
@@ -107,9 +92,9 @@ static bool kernel_readable(struct xthread *t, const void *p)
 
 	if (!t->x->run.uffd_info.user_mode_only)
 		return false;
-	if (write(t->probe[1], p, sizeof(tmp)) != (ssize_t)sizeof(tmp))
+	if (write(t->ts.probe[1], p, sizeof(tmp)) != (ssize_t)sizeof(tmp))
 		return false;	/* EFAULT: nothing mapped there */
-	if (read(t->probe[0], tmp, sizeof(tmp)) < 0)
+	if (read(t->ts.probe[0], tmp, sizeof(tmp)) < 0)
 		return true;
 	return true;
 }

@@ -6,7 +6,7 @@
  *
  * explore-run.c    the engine: xp_run() (regions, threads, verifiers, result)
  * explore-common.c what the op calls and the engine share (locks, ledger, verifier)
- * explore-ops.c    the op table and the op calls
+ * explore-ops.c    the ops' environment in the engine, then the ops (xop-bodies.h)
  * explore-log.c    --ops parsing, the op log format, replay load, ddmin
  * explore-repro.c  the C reproducer writer
  * explore-result.c the result JSON and the op log of a finished run
@@ -17,9 +17,6 @@
 #define MOVESTRESS_EXPLORE_INT_H
 
 #include <pthread.h>
-#if HAVE_LIBURING
-#include <liburing.h>
-#endif
 
 #include "core/hist.h"
 #include "core/run.h"
@@ -43,7 +40,7 @@ struct xthread {
 	struct xp *x;
 	unsigned idx;
 	pthread_t thread;
-	uint64_t rng;
+	struct xop_thread ts;		/* what the op bodies keep: buffers, pipes, ring, the PRNG */
 	struct thread_stats st;		/* name, tid, progress; the fault handler's MOVEs */
 	struct thread_stats *mst;	/* [XOP_NR]: MOVE stats of each self-timed op (run_move) */
 	struct xlog log;
@@ -53,19 +50,9 @@ struct xthread {
 	uint64_t count[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
 	uint64_t errno_count[XOP_NR][MS_MAX_ERRNO];
 	struct hist lat[XOP_NR];
-	int pipe[2];			/* vmsplice */
-	int probe[2];			/* kernel_readable() */
-	uint32_t spliced;		/* slot in the pipe + 1, 0 = none */
-#if HAVE_LIBURING
-	struct io_uring ring;
-#endif
-	bool ring_ok;
 	int done;			/* replay: out of records */
 	uint64_t cpu_ns;		/* this thread's CPU time at the end */
-	uint32_t pinned_slot, pinned_n;	/* io_uring registered buffer */
 	int pagemap;
-	char *scratch;			/* a PMD of address space for mremap */
-	uint8_t *buf;			/* a page */
 	/* the op being executed, for the watchdog (relaxed; cur_op published last) */
 	uint32_t cur_op;		/* op + 1, 0 = none */
 	uint32_t cur_slot, cur_npages, cur_from, cur_arg;
@@ -100,12 +87,6 @@ struct xp {
 	uint32_t hang_slot;		/* --inject=hang: slot + 1 whose fault the handlers leave alone */
 };
 
-/*
- * The row's precondition for the op @c is about to run, its locks held:
- * what .needs says, then its .pre; sets c->from (and c->to) (explore-ops.c)
- */
-bool xop_ready(struct xctx *c);
-
 /* engine services for the ops (explore-run.c) */
 char *xp_addr(struct xp *x, unsigned region, size_t slot);
 void xp_fail(struct xp *x, const struct xfailure *f);
@@ -114,7 +95,6 @@ void xp_unlock(struct xp *x, size_t slot, size_t n);
 void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page);
 /* check one locked page against the ledger; false: failure recorded */
 bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op);
-void xp_unshare(struct xp *x, size_t slot, size_t n);
 void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op);
 
 #endif

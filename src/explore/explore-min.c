@@ -115,7 +115,7 @@ int xp_minimise(const struct xp_cfg *cfg, const struct xp_result *res, const cha
 	snprintf(out->repro, sizeof(out->repro), "%s.repro.c", base);
 	out->err = xlog_write(out->log, &f);
 	if (!out->err)
-		out->err = xrepro_write(out->repro, &f, out->left_out, sizeof(out->left_out));
+		out->err = xrepro_write(out->repro, &f);
 	free(f.rec);
 	return out->err ? MS_EXIT_ENV : MS_EXIT_FAILURE;
 }

@@ -51,7 +51,7 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 {
 	const struct xop_desc *d = &xop_table[op];
 	size_t nchunks = x->run.npages / XP_CHUNK_PAGES;
-	uint64_t r = rng_next(&t->rng);
+	uint64_t r = rng_next(&t->ts.rng);
 	size_t chunk = below(r >> 32, (uint32_t)nchunks), off, n = 1;
 
 	/* contention by design: a share of ops go to a chunk another thread works on */
@@ -64,7 +64,7 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	if (x->cfg->partition && nchunks >= x->nthreads)	/* as the bare loop: each its own */
 		chunk = t->idx * (nchunks / x->nthreads) + chunk % (nchunks / x->nthreads);
 	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
-	r = rng_next(&t->rng);
+	r = rng_next(&t->ts.rng);
 	switch (d->range) {
 	case XR_PAGE:
 	case XR_DROPPED:
@@ -114,7 +114,7 @@ static bool verify_range(struct xp *x, struct xthread *t, const struct xrec *rec
 static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 {
 	const struct xop_desc *d = &xop_table[rec->op];
-	struct xctx c = { .x = x, .t = t, .rec = rec };
+	struct xctx c = { .x = x, .t = t, .ts = &t->ts, .rec = rec };
 	bool locks = d->lock != XL_SHARED;
 	uint64_t t0;
 	int err;
@@ -267,7 +267,7 @@ static void *op_thread(void *arg)
 			else
 				continue;	/* not logged: it did not happen */
 		} else {
-			rec.op = (uint8_t)xweights_pick(&x->cfg->w, rng_next(&t->rng));
+			rec.op = (uint8_t)xweights_pick(&x->cfg->w, rng_next(&t->ts.rng));
 			pick_range(x, t, rec.op, &rec);
 			exec_op(x, t, &rec);
 		}
@@ -306,43 +306,19 @@ static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
 {
 	unsigned r = region_slot(&x->run.reg[REGION_SRC], (void *)(uintptr_t)addr) >= 0 ? REGION_SRC : REGION_DST;
 	long s = region_slot(&x->run.reg[r], (void *)(uintptr_t)addr);
-	uint64_t dst, src;
-	int64_t moved = 0;
-	int err = 0, tries;
+	struct xctx c = { .x = x, .t = t, .ts = &t->ts };
+	int err, how;
 
 	if (s < 0)
 		return;
 	if ((uint32_t)s + 1 == __atomic_load_n(&x->hang_slot, __ATOMIC_ACQUIRE))
 		return;		/* --inject=hang: unresolved, its toucher blocks until the watchdog acts */
 	__atomic_load_n(&x->fault_seq, __ATOMIC_ACQUIRE);	/* the toucher's side: see call_fault() */
-	dst = (uintptr_t)xp_addr(x, r, s);
-	src = (uintptr_t)xp_addr(x, r ^ 1, s);
-	for (tries = 0; tries < 100 && moved != (int64_t)MS_PAGE_SIZE; tries++) {
-		moved = run_move(&x->run, &t->st, dst, src, MS_PAGE_SIZE, UFFDIO_MOVE_MODE_DONTWAKE,
-				 ERRBIT_EAGAIN | ERRBIT_EBUSY, &err);
-		if (err == EBUSY)
-			xp_unshare(x, s, 1);	/* the toucher holds the lock and waits */
-		else if (err && err != EAGAIN)
-			break;
-	}
-	if (moved != (int64_t)MS_PAGE_SIZE && err == EBUSY) {
-		/*
-		 * A reference elsewhere in the large folio (a page of it in a
-		 * pipe, a pinned buffer) keeps it from splitting: EBUSY until
-		 * released.  Resolve the fault by copy, as a GC would.
-		 */
-		struct uffdio_copy cp = { .dst = dst, .src = (uintptr_t)t->buf, .len = MS_PAGE_SIZE,
-					  .mode = UFFDIO_COPY_MODE_DONTWAKE };
-
-		memcpy(t->buf, (void *)(uintptr_t)src, MS_PAGE_SIZE);
-		if (!ioctl(x->run.uffd, UFFDIO_COPY, &cp) &&
-		    !madvise((void *)(uintptr_t)src, MS_PAGE_SIZE, MADV_DONTNEED)) {
-			moved = MS_PAGE_SIZE;
-			t->st.aux_ops++;	/* copy fallbacks */
-		}
-	}
-	if (moved != (int64_t)MS_PAGE_SIZE) {
-		struct uffdio_zeropage z = { .range = { dst, MS_PAGE_SIZE } };
+	how = xop_fault_in(&c, r, (uint32_t)s, &err);
+	if (how == 2)
+		t->st.aux_ops++;	/* copy fallbacks */
+	if (!how) {
+		struct uffdio_zeropage z = { .range = { (uintptr_t)xp_addr(x, r, s), MS_PAGE_SIZE } };
 		struct xfailure f = { .page = (uint32_t)s, .err = err };
 
 		snprintf(f.kind, sizeof(f.kind), "op-error");
@@ -351,7 +327,7 @@ static void handle_fault(struct xp *x, struct xthread *t, uint64_t addr)
 		ioctl(x->run.uffd, UFFDIO_ZEROPAGE, &z);	/* let the toucher go */
 	}
 	__atomic_add_fetch(&x->fault_done, 1, __ATOMIC_RELEASE);
-	uffd_wake(x->run.uffd, dst, MS_PAGE_SIZE);
+	uffd_wake(x->run.uffd, (uintptr_t)xp_addr(x, r, s), MS_PAGE_SIZE);
 }
 
 static void *handler_thread(void *arg)
@@ -377,30 +353,18 @@ static void *handler_thread(void *arg)
 
 /* ---- setup ---- */
 
-/* 2 MiB aligned, one VMA, a PROT_NONE guard, then a 1 MiB hole for neighbours */
+/* a region as xop_map_region() lays it out (one VMA; xop-bodies.h): 0 or -errno */
 static int map_xregion(struct region *rg, size_t npages)
 {
-	size_t bytes = npages * MS_PAGE_SIZE, total = bytes + 3 * MS_PMD_SIZE;
-	char *res = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	char *base;
+	char *res;
+	size_t len;
+	char *base = xop_map_region(npages, &res, &len);
 
-	if (res == MAP_FAILED)
+	if (!base)
 		return -errno;
-	base = (char *)(((uintptr_t)res + MS_PMD_SIZE - 1) & ~(MS_PMD_SIZE - 1));
-	*rg = (struct region){ .base = base, .vma_pages = npages, .vma_stride = bytes + MS_PMD_SIZE,
-			       .nvmas = 1, .res = res, .res_len = total };
-	if (mmap(base, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-		 -1, 0) == MAP_FAILED)
-		return -errno;
-	/*
-	 * Folios of every size we can get: PMD THPs (MADV_HUGEPAGE), base
-	 * pages (MADV_NOHUGEPAGE), and, in the chunks left alone, the mTHP
-	 * sizes the host (or --mthp) sets to "always".
-	 */
-	for (size_t c = 0; c < npages / XP_CHUNK_PAGES; c++)
-		if (c % 3 < 2)
-			madvise(base + c * MS_PMD_SIZE, MS_PMD_SIZE, c % 3 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
-	return munmap(base + bytes + MS_PMD_SIZE / 2, MS_PMD_SIZE) ? -errno : 0;
+	*rg = (struct region){ .base = base, .vma_pages = npages, .vma_stride = npages * MS_PAGE_SIZE + MS_PMD_SIZE,
+			       .nvmas = 1, .res = res, .res_len = len };
+	return 0;
 }
 
 static int setup(struct xp *x, char *why, size_t len)
@@ -468,22 +432,18 @@ static int setup(struct xp *x, char *why, size_t len)
 
 		t->x = x;
 		t->idx = i;
-		t->rng = cfg->seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+		ret = xop_thread_init(&t->ts, cfg->seed, i, i < cfg->threads);
+		if (ret)
+			return ret;
 		t->log.ring = !cfg->keep_log;
 		if (t->log.ring) {
 			t->log.rec = calloc(XP_TAIL, sizeof(*t->log.rec));
 			t->log.cap = XP_TAIL;
 		}
 		t->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-		t->buf = aligned_alloc(MS_PAGE_SIZE, MS_PAGE_SIZE);
 		t->mst = calloc(XOP_NR, sizeof(*t->mst));
-		t->scratch = mmap(NULL, MS_PMD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (pipe2(t->pipe, O_CLOEXEC | O_NONBLOCK) || pipe2(t->probe, O_CLOEXEC | O_NONBLOCK) || !t->buf || t->scratch == MAP_FAILED ||
-		    t->pagemap < 0 || !t->mst)
+		if (t->pagemap < 0 || !t->mst)
 			return -errno ? -errno : -ENOMEM;
-#if HAVE_LIBURING
-		t->ring_ok = i < cfg->threads && !io_uring_queue_init(2, &t->ring, 0);
-#endif
 	}
 	return 0;
 }
@@ -498,23 +458,9 @@ static void teardown(struct xp *x)
 	for (i = 0; x->thr && i < x->cfg->threads + x->cfg->verifiers + x->cfg->handlers; i++) {
 		struct xthread *t = &x->thr[i];
 
-#if HAVE_LIBURING
-		if (t->ring_ok)
-			io_uring_queue_exit(&t->ring);
-#endif
-		if (t->pipe[0] > 0) {
-			close(t->pipe[0]);
-			close(t->pipe[1]);
-		}
-		if (t->probe[0] > 0) {
-			close(t->probe[0]);
-			close(t->probe[1]);
-		}
+		xop_thread_fini(&t->ts);
 		if (t->pagemap > 0)
 			close(t->pagemap);
-		if (t->scratch && t->scratch != MAP_FAILED)
-			munmap(t->scratch, MS_PMD_SIZE);
-		free(t->buf);
 		free(t->scripts_buf);
 		free(t->mst);
 		xlog_free(&t->log);
@@ -955,11 +901,12 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 		pressure_stop(&x->run);
 	snap[1] = kv_read("/proc/vmstat");
 	snap[3] = dir_read(UFFD_MOVE_SYSFS);
-#if HAVE_LIBURING
-	for (i = 0; i < cfg->threads; i++)
-		if (x->thr[i].pinned_n)
-			io_uring_unregister_buffers(&x->thr[i].ring);
-#endif
+	/* the pins go before the end-of-run oracle */
+	for (i = 0; i < cfg->threads; i++) {
+		struct xctx c = { .x = x, .t = &x->thr[i], .ts = &x->thr[i].ts };
+
+		xop_thread_unpin(&c);
+	}
 	res->json = json_object();
 	final_oracle(x, res);
 	merge_results(x, res, mv);

@@ -21,108 +21,11 @@
 
 #include "core/opts.h"
 
-#define XP_CHUNK_PAGES	512		/* one PMD */
+#include "explore/xop.h"
+
 #define XP_MAX_THREADS	64
 
-enum xop_id {
-	XOP_MOVE1, XOP_MOVEN, XOP_MOVEPMD, XOP_MOVESPLIT, XOP_MOVEHOLES, XOP_FAULT,
-	XOP_DONTNEED, XOP_REFILL, XOP_PAGEOUT, XOP_COLD, XOP_WILLNEED, XOP_COLLAPSE,
-	XOP_HUGEPAGE, XOP_NOHUGEPAGE, XOP_MREMAP, XOP_MPROTECT, XOP_NEIGHBOUR, XOP_FORK,
-	XOP_VMSPLICE, XOP_IOURING, XOP_TOUCH, XOP_MIGRATE, XOP_INJECT,
-	XOP_NR,
-};
-
-/* which pages an op works on: what pick_range() draws for it */
-enum xrange {
-	XR_PAGE,	/* one page */
-	XR_DROPPED,	/* one page: a dropped one of the chunk if there is one */
-	XR_BATCH,	/* 2..16 pages inside one PMD */
-	XR_SPLIT,	/* 17..256 pages from inside a PMD: splits a PMD-mapped THP */
-	XR_PMD,		/* a whole 2 MiB chunk */
-	XR_NONE,	/* no page of ours (neighbours, fork) */
-};
-
-/* what an op holds while it runs (the ledger is exact for every page whose lock is free) */
-enum xlock {
-	XL_SHARED,	/* changes no page: the layout lock shared, no page lock (advice, fork) */
-	XL_PAGES,	/* changes the ledger: the byte locks of its pages */
-	XL_VMA,		/* reshapes the VMAs: its page locks and the layout lock exclusively */
-};
-
-/* what an op needs of the ledger to run now: its precondition, checked under its locks */
-enum xneed {
-	XN_NOTHING,	/* nothing, and it names no region (fork) */
-	XN_REGION,	/* nothing of the ledger: it works on the region drawn with it (arg & 1) */
-	XN_ONE_REGION,	/* every page of the range in one region (present or swapped there) */
-	XN_HOLES,	/* the first page somewhere, every other there or nowhere */
-	XN_DROPPED,	/* the page nowhere */
-	XN_CHUNK,	/* no page of the chunk nowhere (a move-pmd gathers the strays first) */
-};
-
-/* inject kinds (the negative controls, as `run --inject` has) */
-/* hang: touch the page's empty slot; the handlers leave that fault unresolved */
-enum xinject { XINJ_CORRUPT, XINJ_LOSE, XINJ_DUP, XINJ_ZERO, XINJ_HANG, XINJ_NR };
-
-/* one op as executed: 24 bytes in the log */
-struct xrec {
-	uint8_t thread;
-	uint8_t op;
-	uint8_t arg;		/* inject kind; move: 1 = the range was a contended target */
-	uint8_t flags;		/* XF_* outcome */
-	uint32_t slot;		/* first page */
-	uint32_t npages;
-	int32_t err;		/* errno of the call, 0 */
-	uint64_t t_ns;		/* since the run started */
-};
-#define XF_DONE		1	/* ran (precondition held) */
-#define XF_BUSY		2	/* pages locked by another thread: not run */
-#define XF_FAIL		4	/* an error outside the op's legitimate ones */
-
-struct xp;
-struct xthread;
-
-/* the op being executed: its pages, its regions and what the call did */
-struct xctx {
-	struct xp *x;
-	struct xthread *t;
-	struct xrec *rec;
-	unsigned from, to;	/* regions: the pages are in @from; a move goes to @to */
-	int64_t moved;		/* bytes a MOVE reported (after the pagemap check) */
-	bool retried;		/* a MOVE retried after EBUSY and a write */
-	int err;
-};
-
-/*
- * One op kind, a row of xop_table[] (explore-ops.c): everything the
- * engine needs to know about it, so that the engine asks the row and never
- * tests an op id.  Name the fields (designated initialisers); a field left
- * out is 0: XR_PAGE, XL_SHARED, XN_NOTHING, no error legitimate, no update.
- */
-struct xop_desc {
-	const char *name;
-	const char *help;
-	unsigned weight;	/* default weight (0: only when --ops names it) */
-	enum xrange range;	/* the pages it works on */
-	enum xlock lock;	/* what it holds: whether it locks, whether it reshapes VMAs */
-	enum xneed needs;	/* what it needs of the ledger pages (its precondition) */
-	/* more than .needs, pages locked (fault: the page is not pinned); NULL: nothing more */
-	bool (*pre)(struct xctx *c);
-	/* the call: returns 0 or an errno */
-	int (*call)(struct xctx *c);
-	uint64_t legit;		/* ERRB() of the errnos the call may return: no failure */
-	/* the ledger update after the call, also after an error that moved pages (NULL: none) */
-	void (*update)(struct xctx *c);
-	/* NULL = always; else 0, or -1 and the reason it is skipped in @why */
-	int (*supported)(char *why, size_t len);
-	/* its MOVEs are timed by run_move() into the thread's mst[op]: no second clock */
-	bool self_timed;
-	/* a negative control: run only by --inject, never drawn nor named in --ops */
-	bool control;
-};
-
-extern const struct xop_desc xop_table[XOP_NR];
 int xop_lookup(const char *name);
-#define ERRB(e)	(1ULL << (e))
 
 /* weights: from --ops=NAME:W,... over the table's defaults */
 struct xweights {
@@ -166,12 +69,10 @@ size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64
 
 /*
  * The C reproducer of @f's records that ran (explore-repro.c): 0 or
- * -errno.  @left_out gets the names of the log's ops the template cannot
- * replay, comma-separated ("" if none); they are named in the file too.
+ * -errno.  It carries explore's op bodies and table (xop-bodies.h), so it
+ * replays every op.
  */
-int xrepro_write(const char *path, const struct xlog_file *f, char *left_out, size_t len);
-/* has the reproducer template a row for op @op? */
-bool xrepro_supports(const char *op);
+int xrepro_write(const char *path, const struct xlog_file *f);
 
 /* what went wrong first: the verdict's detail */
 struct xfailure {
@@ -246,7 +147,6 @@ struct xp_min {
 	size_t n0, n;		/* records before and after */
 	unsigned trials;	/* replays */
 	char log[600], repro[600];	/* the minimised log and the C reproducer written */
-	char left_out[256];	/* ops the reproducer cannot replay */
 	int err;		/* writing them: 0 or -errno */
 };
 /*
