@@ -48,6 +48,7 @@ START_TEST(test_weights_bad)
 {
 	static const char *const bad[] = {
 		"nosuchop:1", "move:0", "move:-1", "move:x", "move:", "move:1,inject:1", "move:99999999",
+		"zeropage:0", "fault-zero:-2", "write:w", "thp-refill:", "write:1,thp-refil:1", "zero-page:1",
 	};
 	struct xweights w;
 	char err[256];
@@ -240,9 +241,73 @@ START_TEST(test_rows)
 		ck_assert_msg(d->needs != XN_CHUNK || d->range == XR_PMD, "op %s: XN_CHUNK needs XR_PMD", d->name);
 		ck_assert_msg(d->range != XR_NONE || d->lock == XL_SHARED, "op %s: no pages, no page locks", d->name);
 		ck_assert_msg(d->control ? !d->weight : d->weight > 0, "op %s: weight", d->name);
+		/* an op drawn away from the chunks kept whole works on a chunk's pages */
+		ck_assert_msg(!d->splits_thp || d->range != XR_NONE, "op %s: splits_thp", d->name);
 	}
 }
 END_TEST
 
-CHECK_MAIN("explore", test_rows, test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
+/*
+ * The invariants' rule: only a difference both large and significant
+ * fails; chance (small samples, small differences) never does.
+ */
+START_TEST(test_invariant_rule)
+{
+	struct xinv_verdict v;
+
+	/* equal rates, all or none: no failure */
+	ck_assert(!xinv_judge(128, 128, 128, 128).fails);
+	ck_assert(!xinv_judge(0, 128, 0, 128).fails);
+	/* moved pages better than never-moved: one-sided, no failure */
+	ck_assert(!xinv_judge(128, 128, 0, 128).fails);
+	/* too few pages in a group: never judged, however different */
+	v = xinv_judge(0, XINV_MIN_N - 1, 128, 128);
+	ck_assert(!v.fails);
+	ck_assert(v.p_value == 1);
+	/* large and significant: 50% of the moved pages against all of the others */
+	v = xinv_judge(64, 128, 128, 128);
+	ck_assert(v.fails);
+	ck_assert(v.diff > 0.49 && v.diff < 0.51);
+	ck_assert(v.p_value < 1e-10);
+	/* significant but small (8 points on big samples): no failure */
+	v = xinv_judge(92000, 100000, 100000, 100000);
+	ck_assert(v.p_value < XINV_ALPHA);
+	ck_assert(!v.fails);
+	/* large but not significant on small samples: no failure */
+	v = xinv_judge(6, 10, 10, 10);
+	ck_assert(v.diff >= XINV_MIN_DIFF);
+	ck_assert(v.p_value > XINV_ALPHA);
+	ck_assert(!v.fails);
+	/* every moved page fails, every other passes, the least sample: it fires */
+	ck_assert(xinv_judge(0, XINV_MIN_N * 2, XINV_MIN_N * 2, XINV_MIN_N * 2).fails);
+}
+END_TEST
+
+/*
+ * False positives by chance: two groups drawn from one rate (0.5 to 1.0),
+ * 128 pages each, 20000 times: the rule never fires.
+ */
+START_TEST(test_invariant_no_chance)
+{
+	uint64_t r = 12345;
+	unsigned fired = 0;
+
+	for (unsigned trial = 0; trial < 20000; trial++) {
+		double p = 0.5 + (trial % 6) * 0.1;
+		uint64_t ok[2] = { 0, 0 };
+
+		for (int g = 0; g < 2; g++)
+			for (int i = 0; i < 128; i++) {
+				r ^= r << 13;
+				r ^= r >> 7;
+				r ^= r << 17;
+				ok[g] += (double)(r >> 11) / (double)(1ULL << 53) < p;
+			}
+		fired += xinv_judge(ok[0], 128, ok[1], 128).fails;
+	}
+	ck_assert_uint_eq(fired, 0);
+}
+END_TEST
+
+CHECK_MAIN("explore", test_rows, test_invariant_rule, test_invariant_no_chance, test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
 	   test_repro)

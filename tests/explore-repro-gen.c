@@ -36,8 +36,14 @@ static const struct xrec all_ops[] = {
 	{ 1, XOP_DONTNEED, 0, XF_DONE, 1130, 2, 0, 0 },
 	{ 0, XOP_REFILL, 0, XF_DONE, 30, 1, 0, 0 },
 	{ 1, XOP_REFILL, 0, XF_DONE, 1130, 1, 0, 0 },
-	{ 1, XOP_REFILL, 0, XF_DONE, 1131, 1, 0, 0 },
+	{ 1, XOP_ZEROPAGE, 0, XF_DONE, 1131, 1, 0, 0 },	/* a zero page in chunk 2 */
 	{ 0, XOP_FAULT, 0, XF_DONE, 40, 1, 0, 0 },
+	{ 0, XOP_DONTNEED, 0, XF_DONE, 50, 2, 0, 0 },
+	{ 0, XOP_ZEROPAGE, 0, XF_DONE, 50, 1, 0, 0 },
+	{ 0, XOP_FAULTZERO, 0, XF_DONE, 51, 1, 0, 0 },	/* handler/N: UFFDIO_ZEROPAGE */
+	{ 0, XOP_MOVE1, 0, XF_DONE, 50, 1, 0, 0 },	/* the zero page moved: move_zeropage_pte() */
+	{ 0, XOP_WRITE, 0, XF_DONE, 50, 1, 0, 0 },	/* a COW of the zero page, in the destination */
+	{ 0, XOP_WRITE, 1, XF_DONE, 60, 1, 0, 0 },	/* read first, then written */
 	{ 1, XOP_PAGEOUT, 1, XF_DONE, 1100, 30, 0, 0 },
 	{ 0, XOP_PAGEOUT, 0, XF_DONE, 100, 64, 0, 0 },
 	{ 1, XOP_TOUCH, 0, XF_DONE, 1110, 1, 0, 0 },
@@ -62,16 +68,24 @@ static const struct xrec all_ops[] = {
 	{ 0, XOP_IOURING, 0, XF_DONE, 310, 2, 0, 0 },	/* unpins 300..303 */
 	{ 0, XOP_MIGRATE, 0, XF_DONE, 400, 4, 0, 1 },	/* t_ns 1: to node (400 + 1) & 1 */
 	{ 1, XOP_MOVEPMD, 0, XF_DONE, 1024, 512, 0, 0 },
+	/* chunk 2 all in one region, its zero page refuses MADV_COLLAPSE: unregistered, refaulted */
+	{ 1, XOP_THPREFILL, 0, XF_DONE, 1024, 512, 0, 0 },
+	{ 1, XOP_THPREFILL, 0, XF_DONE, 1024, 512, 0, 0 },	/* no zero page now: MADV_COLLAPSE */
+	{ 1, XOP_MOVEBAD, 0, XF_DONE, 1030, 8, 0, 0 },	/* into its THP: EEXIST */
 	{ 0, XOP_REFILL, 0, XF_DONE, 31, 1, 0, 0 },
 	{ 0, XOP_REFILL, 0, XF_DONE, 32, 1, 0, 0 },
 	{ 0, XOP_REFILL, 0, XF_DONE, 33, 1, 0, 0 },
 	{ 0, XOP_MOVEPMD, 0, XF_DONE, 0, 512, 0, 0 },	/* gathers the strays of chunk 0 first */
 	{ 0, XOP_TOUCH, 0, XF_DONE, 30, 1, 0, 0 },
+	{ 0, XOP_WRITE, 0, XF_DONE, 51, 1, 0, 0 },
 };
 
 static int all_ops_log(const char *path, const char *inject)
 {
-	static const char *const kinds[XINJ_NR] = { "corrupt", "lose", "dup", "zero" };
+	static const char *const kinds[XINJ_NR] = {
+		[XINJ_CORRUPT] = "corrupt", [XINJ_LOSE] = "lose", [XINJ_DUP] = "dup", [XINJ_ZERO] = "zero",
+		[XINJ_HANG] = "hang", [XINJ_WRITE] = "write", [XINJ_ZEROWRITE] = "zero-write", [XINJ_MLOCK] = "mlock",
+	};
 	size_t n = sizeof(all_ops) / sizeof(all_ops[0]), i;
 	struct xrec rec[sizeof(all_ops) / sizeof(all_ops[0]) + 1];
 	struct xlog_file f = { .version = XLOG_VERSION, .seed = 42, .nthreads = 2, .npages = 1536, .rec = rec };
@@ -88,7 +102,7 @@ static int all_ops_log(const char *path, const char *inject)
 		seen[rec[i].op] = true;
 	}
 	if (inject) {
-		if (sscanf(inject, "%15[a-z]:%u", kind, &page) != 2 || page >= f.npages)
+		if (sscanf(inject, "%15[a-z-]:%u", kind, &page) != 2 || page >= f.npages)
 			return 2;
 		for (k = 0; k < XINJ_NR && strcmp(kinds[k], kind); k++)
 			;

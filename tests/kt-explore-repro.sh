@@ -53,12 +53,14 @@ l=$(sed -n 's/^explore: replay: \([0-9]*\) records did not run.*/\1/p' "$TMP/all
 echo "ok explore --replay of the same log ran $m ops and skipped $l too"
 
 # ---- a negative control at the end: the same failure as explore's replay
-for spec in corrupt:300 lose:5 dup:600 zero:1100; do
+for spec in corrupt:300 lose:5 dup:600 zero:1100 write:60 zero-write:70; do
 	case ${spec%%:*} in
 	corrupt) want=corrupt ;;
 	lose) want=lost ;;
 	dup) want=duplicated ;;
 	zero) want=zeroed ;;
+	write) want=unrecorded-write ;;
+	zero-write) want=not-zero ;;
 	esac
 	page=${spec##*:}
 	"$GEN" --all-ops --inject="$spec" "$TMP/inj.xlog" || fail "--all-ops --inject=$spec"

@@ -21,7 +21,9 @@ esac
 cd "$TMP" || exit 1
 
 # ---- bad input: one line, documented exit code
-for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--inject=hang:99999" "--contend=101"; do
+for bad in "--ops=nosuch:1" "--ops=move:0" "--ops=move:x" "--inject=melt:3" "--inject=hang:99999" "--contend=101" \
+	"--ops=zeropage:0" "--ops=write:x" "--ops=thp-refill:-1" "--ops=fault-zero:1,zero-page:1" \
+	"--thp-share=91" "--thp-share=-1" "--thp-share=x" "--inject=zero-write:99999" "--inject=mlock"; do
 	"$MOVESTRESS" explore $bad --runtime=1s --size=4M > "$TMP/bad.out" 2> "$TMP/bad.err"
 	rc=$?
 	[ $rc -eq 2 ] || fail "explore $bad: exit $rc, expected 2"
@@ -62,6 +64,15 @@ for op in $(jget "$TMP/list.json" "' '.join(o['name'] for o in d['explore_ops'] 
 	[ "$n" -gt 0 ] || { cat "$TMP/run.out"; fail "op $op never ran"; }
 done
 echo "ok short run: $(grep '^explore: .* ops,' "$TMP/run.out")"
+# the chunks kept whole, the THPs made, zero pages moved, the mutator's writes, the invariants
+[ "$(jget "$TMP/run.json" "d['zero']['zeropage_ops'] + d['zero']['fault_zeropage'] > 0 and d['zero']['moved'] > 0 and d['mutator']['writes'] > 0 and d['thp']['whole_chunks'] > 0 and 'invariants' in d and d['invariants']['after_move']['pages_verified'] > 0")" = True ] ||
+	{ cat "$TMP/run.out"; fail "short run: thp, zero, mutator or invariants block"; }
+if [ "$(jget "$TMP/list.json" "[o['supported'] for o in d['explore_ops'] if o['name'] == 'thp-refill'][0]")" = True ] &&
+	grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+	[ "$(jget "$TMP/run.json" "d['thp']['created']['collapsed'] + d['thp']['created']['refaulted'] > 0")" = True ] ||
+		{ cat "$TMP/run.out"; fail "short run: thp-refill made no THP"; }
+fi
+echo "ok short run: $(jget "$TMP/run.json" "'thp %s, zero %s, mutator %s' % (d['thp']['created'], d['zero'], d['mutator'])")"
 
 # ---- SIGINT: the run stops, checks, restores, and says so: exit 7 as run's
 "$MOVESTRESS" explore --size=4M --runtime=60s --seed=8 --output "$TMP/int.json" > "$TMP/int.out" 2>&1 &
@@ -110,7 +121,7 @@ done
 [ $ran -gt 0 ] || echo "note: no --reclaim backend could run here"
 
 # ---- negative controls: caught by the verifiers while the ops run
-for spec in corrupt:100 zero:700 lose:1500 dup:42; do
+for spec in corrupt:100 zero:700 lose:1500 dup:42 write:300 zero-write:900; do
 	kind=${spec%%:*}
 	page=${spec##*:}
 	case $kind in
@@ -118,6 +129,8 @@ for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	zero) want=zeroed ;;
 	lose) want=lost ;;
 	dup) want=duplicated ;;
+	write) want=unrecorded-write ;;
+	zero-write) want=not-zero ;;
 	esac
 	"$MOVESTRESS" explore --size=8M --runtime=3s --seed=11 --inject="$spec" --output "$TMP/neg.json" \
 		--record="$TMP/neg.xlog" > "$TMP/neg.out" 2>&1
@@ -127,6 +140,22 @@ for spec in corrupt:100 zero:700 lose:1500 dup:42; do
 	[ "$got" = "$want $page True" ] || { cat "$TMP/neg.out"; fail "--inject=$spec: got '$got'"; }
 	echo "ok --inject=$spec: $(grep FAILURE "$TMP/neg.out")"
 done
+
+# ---- the reclaimable invariant's control: at the end the moved pages of
+# page 5's chunk are mlocked behind the ledger; MADV_PAGEOUT cannot swap
+# them, and the invariant fails naming them (it needs swap: --swap=auto)
+"$MOVESTRESS" explore --size=4M --runtime=3s --seed=11 --reclaim=pageout --swap=auto --inject=mlock:5 \
+	--output "$TMP/mlock.json" > "$TMP/mlock.out" 2>&1
+rc=$?
+if [ -n "$(jget "$TMP/mlock.json" "d.get('invariants', {}).get('reclaimable', {}).get('unavailable', '')")" ]; then
+	echo "note: --inject=mlock not checked: $(jget "$TMP/mlock.json" "d['invariants']['reclaimable']['unavailable']")"
+elif [ $rc -eq 77 ]; then
+	echo "note: --inject=mlock not checked: --swap=auto skipped here"
+else
+	[ $rc -eq 1 ] && [ "$(jget "$TMP/mlock.json" "d['failure']['kind'] == 'invariant-reclaimable' and d['failure']['page'] in d['invariants']['reclaimable']['moved_not_ok'] and d['invariants']['mlock_control']['mlocked'] > 0 and d['invariants']['reclaimable']['verdict'] == 'fail'")" = True ] ||
+		{ cat "$TMP/mlock.out"; fail "--inject=mlock:5: exit $rc, the reclaimable invariant did not name it"; }
+	echo "ok --inject=mlock:5: $(grep FAILURE "$TMP/mlock.out")"
+fi
 
 # ---- a hang (--inject=hang:PAGE: explore/0 touches the slot page PAGE left,
 # and the handlers leave that fault alone): the watchdog writes the result

@@ -26,7 +26,7 @@
 
 static const char *const inject_kinds[XINJ_NR] = {
 	[XINJ_CORRUPT] = "corrupt", [XINJ_LOSE] = "lose", [XINJ_DUP] = "dup", [XINJ_ZERO] = "zero",
-	[XINJ_HANG] = "hang",
+	[XINJ_HANG] = "hang", [XINJ_WRITE] = "write", [XINJ_ZEROWRITE] = "zero-write", [XINJ_MLOCK] = "mlock",
 };
 
 /* weights, dropping ops this kernel lacks; -EINVAL usage, -EOPNOTSUPP nothing left */
@@ -61,14 +61,14 @@ static int inject_from(const char *spec, struct xp_cfg *cfg)
 	cfg->inject_kind = -1;
 	if (!spec[0])
 		return 0;
-	if (sscanf(spec, "%15[a-z]:%lu%c", kind, &page, &tail) == 2)
+	if (sscanf(spec, "%15[a-z-]:%lu%c", kind, &page, &tail) == 2)
 		for (k = 0; k < XINJ_NR; k++)
 			if (!strcmp(kind, inject_kinds[k]) && page < cfg->npages) {
 				cfg->inject_kind = k;
 				cfg->inject_page = (uint32_t)page;
 				return 0;
 			}
-	fprintf(stderr, "movestress: --inject: invalid value '%s' for explore: expected corrupt|zero|dup|lose|hang:PAGE with PAGE below %zu\n",
+	fprintf(stderr, "movestress: --inject: invalid value '%s' for explore: expected corrupt|zero|dup|lose|hang|write|zero-write|mlock:PAGE with PAGE below %zu\n",
 		spec, cfg->npages);
 	return -EINVAL;
 }
@@ -155,6 +155,7 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 	cfg->verifiers = o->verifiers;
 	cfg->handlers = o->handlers;
 	cfg->contend = o->contend;
+	cfg->thp_share = o->thp_share;
 	cfg->npages = (o->size / MS_PAGE_SIZE + XP_CHUNK_PAGES - 1) / XP_CHUNK_PAGES * XP_CHUNK_PAGES;
 	cfg->runtime_ns = o->runtime_ns ? o->runtime_ns : 10ULL * 1000000000ULL;
 	cfg->seed = o->seed_set ? o->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);

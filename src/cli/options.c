@@ -169,6 +169,8 @@ const struct opt_desc opt_table[] = {
 	  "explore: verifier threads checking pages against the ledger while ops run, named verify/N", "explore" },
 	{ "contend", OPT_UINT, OFF(contend), "30", 0, 100, NULL, "PCT",
 	  "explore: percent of ops aimed at the PMD chunk another thread works on", "explore" },
+	{ "thp-share", OPT_UINT, OFF(thp_share), "25", 0, 90, NULL, "PCT",
+	  "explore: percent of the 2 MiB chunks kept whole as PMD-mapped THPs (thp-refill makes them; ops that split go to the others)", "explore" },
 	{ "record", OPT_STR, OFF(record), NULL, 0, 0, NULL, "FILE",
 	  "explore: write the whole op log to FILE (a failing run always writes at least each thread's tail)", "explore" },
 	{ "minimize", OPT_BOOL, OFF(minimize), "0", 0, 1, NULL, NULL,

@@ -94,6 +94,7 @@ struct opts {
 	char mix[512];		/* explore --ops=NAME:W,...: op weights */
 	unsigned verifiers;
 	unsigned contend;
+	unsigned thp_share;		/* explore: percent of chunks kept whole as THPs */
 	char record[512];
 	bool minimize;
 	uint64_t minimize_time_ns;

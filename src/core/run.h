@@ -152,6 +152,8 @@ struct run {
 	 * fail to charge in kernel mode and the run dies of SIGSEGV).
 	 */
 	bool pressure_memcg_floor;
+	/* swap set up as --swap says though no backend needs it (explore: the reclaimable invariant) */
+	bool pressure_swap;
 	void *mode_priv;		/* the mode's own state (setup/report hooks) */
 	void *cowork;			/* co-workloads' state (scenarios/cowork.c) */
 	size_t side_reserved;		/* trailing slots kept out of the movers' slices (cowork dontneed) */

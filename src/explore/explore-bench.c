@@ -31,6 +31,7 @@ int xp_bench_bare(struct xp_cfg *cfg, struct xp_bench *b)
 	cfg->verifiers = 0;
 	cfg->quiet = true;	/* one summary at the end, not a health line per slice */
 	cfg->contend = 0;
+	cfg->thp_share = 0;	/* no chunk kept whole: the bare loop moves every page */
 	cfg->partition = true;
 	memset(&cfg->w, 0, sizeof(cfg->w));
 	cfg->w.w[XOP_MOVE1] = 1;

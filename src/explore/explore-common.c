@@ -59,10 +59,59 @@ void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page)
 
 void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op)
 {
+	uint8_t old = x->run.where[slot];
+
+	if (old != REGION_NONE && region != REGION_NONE && old != region)
+		x->moved[slot] = 1;
+	else if (region == REGION_NONE)
+		__atomic_store_n(&x->zero[slot], 0, __ATOMIC_RELAXED);	/* dropped: no page, no zero page */
 	ledger_set(&x->run, slot, region);
 	/* read by xp_fail() of any thread: relaxed atomics */
 	__atomic_store_n(&x->last[slot], (t ? t->idx : 0xff) << 8 | op, __ATOMIC_RELAXED);
 	__atomic_store_n(&x->last_t[slot], now_ns() - x->run.t0_ns, __ATOMIC_RELAXED);
+}
+
+void xp_set_gen(struct xp *x, size_t slot, uint32_t gen)
+{
+	x->run.gen[slot] = gen;
+	__atomic_store_n(&x->zero[slot], 0, __ATOMIC_RELAXED);
+}
+
+void xp_set_zero(struct xp *x, size_t slot)
+{
+	__atomic_store_n(&x->zero[slot], 1, __ATOMIC_RELAXED);
+}
+
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_THP			22
+
+static int kpageflags_read(int fd, uint64_t pfn, uint64_t *f)
+{
+	return pread(fd, f, sizeof(*f), (off_t)(pfn * sizeof(*f))) == (ssize_t)sizeof(*f) ? 0 : -1;
+}
+
+/*
+ * A PMD-order THP maps the chunk: its first page the head of a THP on a
+ * 2 MiB aligned frame, its last page the frame 511 after, a tail.
+ * (kpageflags' THP flag is any large anonymous folio, mTHPs too.)
+ */
+bool xp_chunk_thp(struct xp *x, struct xthread *t, unsigned region, size_t slot)
+{
+	uint64_t pm[2], f[2];
+	uint64_t pfn0;
+
+	if (t->kpageflags < 0 || pagemap_read(t->pagemap, xp_addr(x, region, slot), 1, &pm[0]) ||
+	    pagemap_read(t->pagemap, xp_addr(x, region, slot + XP_CHUNK_PAGES - 1), 1, &pm[1]))
+		return false;
+	if (!(pm[0] & pm[1] & PM_PRESENT))
+		return false;
+	pfn0 = pm[0] & PM_PFN_MASK;
+	if (!pfn0 || pfn0 % XP_CHUNK_PAGES || (pm[1] & PM_PFN_MASK) != pfn0 + XP_CHUNK_PAGES - 1)
+		return false;
+	if (kpageflags_read(t->kpageflags, pfn0, &f[0]) || kpageflags_read(t->kpageflags, pfn0 + XP_CHUNK_PAGES - 1, &f[1]))
+		return false;
+	return (f[0] >> KPF_THP & 1) && (f[0] >> KPF_COMPOUND_HEAD & 1) && (f[1] >> KPF_COMPOUND_TAIL & 1);
 }
 
 void xp_fail(struct xp *x, const struct xfailure *f)
@@ -151,13 +200,22 @@ bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op
 		return false;
 	}
 	s = stamp_check(xp_addr(x, w, slot), &st);
+	if (__atomic_load_n(&x->zero[slot], __ATOMIC_RELAXED)) {
+		/* the zero page (or zeroes after a THP refault): zeroes until written */
+		if (s != STAMP_ZERO) {
+			verify_fail(x, "not-zero", slot, op, &st, s);
+			return false;
+		}
+		return true;
+	}
 	if (s != STAMP_OK) {
 		verify_fail(x, s == STAMP_ZERO ? "zeroed" : s == STAMP_CORRUPT ? "corrupt" : "garbage",
 			    slot, op, &st, s);
 		return false;
 	}
 	if (st.page != slot || st.gen != x->run.gen[slot]) {
-		verify_fail(x, st.page != slot ? "misplaced" : "stale", slot, op, &st, s);
+		verify_fail(x, st.page != slot ? "misplaced" : st.gen < x->run.gen[slot] ? "stale" : "unrecorded-write",
+			    slot, op, &st, s);
 		return false;
 	}
 	return true;

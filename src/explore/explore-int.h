@@ -35,6 +35,9 @@ struct xlog {
 int xlog_add(struct xlog *l, const struct xrec *r);
 void xlog_free(struct xlog *l);
 
+/* how thp-refill made its THP */
+enum { XTHP_COLLAPSED, XTHP_REFAULTED, XTHP_NOT_THP, XTHP_NR };
+
 /* the op calls need these from the engine */
 struct xthread {
 	struct xp *x;
@@ -50,6 +53,13 @@ struct xthread {
 	uint64_t count[XOP_NR], busy[XOP_NR], skipped[XOP_NR], errors[XOP_NR], contended[XOP_NR];
 	uint64_t errno_count[XOP_NR][MS_MAX_ERRNO];
 	struct hist lat[XOP_NR];
+	/* ops on a whole chunk that found it a PMD-order THP; of them pinned; EBUSY from their MOVE */
+	uint64_t met_thp[XOP_NR], met_pinned[XOP_NR], met_busy[XOP_NR];
+	uint64_t thp_made[XTHP_NR];	/* thp-refill: how */
+	uint64_t zero_moved;		/* zero pages a MOVE of this thread moved */
+	uint64_t zero_faults;		/* missing faults a handler resolved with UFFDIO_ZEROPAGE */
+	uint64_t writes_swapped, writes_zero;	/* write op: the page was swapped out, the zero page */
+	int kpageflags;			/* /proc/kpageflags, -1 = none */
 	int done;			/* replay: out of records */
 	uint64_t cpu_ns;		/* this thread's CPU time at the end */
 	int pagemap;
@@ -67,6 +77,12 @@ struct xp {
 	pthread_rwlock_t layout;		/* shared: ops that change no page; exclusive: mremap, mprotect */
 	uint8_t *lock;			/* per slot: held by one op */
 	uint8_t *pinned;		/* per slot: in an io_uring registered buffer (MOVE: EBUSY) */
+	uint8_t *zero;			/* per slot: the ledger holds it as zero (UFFDIO_ZEROPAGE, unwritten) */
+	uint8_t *moved;			/* per slot: MOVEd from one region to the other at least once */
+	uint8_t *whole;			/* per chunk: kept whole (--thp-share), ops that split drawn elsewhere */
+	uint32_t *split_ok;		/* the chunks that are not whole */
+	uint32_t nsplit_ok;
+	uint64_t thp_samples, thp_kb_sum, thp_kb_max;	/* AnonHugePages of the process while it ran */
 	uint32_t *last;			/* per slot: thread << 8 | op of the last change */
 	uint64_t *last_t;
 	unsigned nthreads;
@@ -96,5 +112,12 @@ void xp_stamp(struct xp *x, size_t slot, uint32_t gen, void *page);
 /* check one locked page against the ledger; false: failure recorded */
 bool xp_verify_page(struct xp *x, struct xthread *t, size_t slot, const char *op);
 void xp_set_where(struct xp *x, struct xthread *t, size_t slot, uint8_t region, unsigned op);
+/* the ledger: a new generation (written: no more zero) / the zero page installed */
+void xp_set_gen(struct xp *x, size_t slot, uint32_t gen);
+void xp_set_zero(struct xp *x, size_t slot);
+/* is the chunk at @slot (its first page) of @region a PMD-order THP?  (pagemap, kpageflags) */
+bool xp_chunk_thp(struct xp *x, struct xthread *t, unsigned region, size_t slot);
+/* the invariants beyond the data, after the final oracle (explore-inv.c): the "invariants" block */
+json_t *xp_invariants(struct xp *x, struct xthread *t);
 
 #endif

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "explore/explore-int.h"
 #include "engine/move.h"
+#include "core/oracle.h"
 #include "core/stamp.h"
 
 #include <errno.h>
@@ -37,7 +38,45 @@ static uint32_t xe_gen(struct xctx *c, uint32_t slot)
 
 static void xe_set_gen(struct xctx *c, uint32_t slot, uint32_t gen)
 {
-	c->x->run.gen[slot] = gen;
+	xp_set_gen(c->x, slot, gen);
+}
+
+static bool xe_zero(struct xctx *c, uint32_t slot)
+{
+	return __atomic_load_n(&c->x->zero[slot], __ATOMIC_RELAXED);
+}
+
+static void xe_set_zero(struct xctx *c, uint32_t slot)
+{
+	xp_set_zero(c->x, slot);
+}
+
+/* the counts of the result's "thp", "zero" and "mutator" blocks */
+static void xe_note(struct xctx *c, enum xop_event ev)
+{
+	struct xthread *t = c->t;
+	uint64_t pm = 0;
+
+	switch (ev) {
+	case XEV_ZERO_MOVED:
+		t->zero_moved++;
+		break;
+	case XEV_ZERO_FAULT:
+		t->zero_faults++;
+		break;
+	case XEV_WRITE:
+		if (!pagemap_read(t->pagemap, xp_addr(c->x, c->from, c->rec->slot), 1, &pm) &&
+		    !(pm & PM_PRESENT) && (pm & PM_SWAPPED))
+			t->writes_swapped++;
+		t->writes_zero += c->x->zero[c->rec->slot];
+		break;
+	case XEV_THP_COLLAPSED:
+		t->thp_made[XTHP_COLLAPSED]++;
+		break;
+	case XEV_THP_REFAULTED:
+		t->thp_made[xp_chunk_thp(c->x, t, c->from, c->rec->slot) ? XTHP_REFAULTED : XTHP_NOT_THP]++;
+		break;
+	}
 }
 
 static void xe_stamp(struct xctx *c, uint32_t slot, uint32_t gen, void *page)

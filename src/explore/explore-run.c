@@ -63,6 +63,11 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	}
 	if (x->cfg->partition && nchunks >= x->nthreads)	/* as the bare loop: each its own */
 		chunk = t->idx * (nchunks / x->nthreads) + chunk % (nchunks / x->nthreads);
+	/* the chunks kept whole (--thp-share): an op that would split their THP goes elsewhere */
+	if (d->splits_thp && x->whole[chunk] && x->nsplit_ok) {
+		chunk = x->split_ok[below(r >> 16, x->nsplit_ok)];
+		rec->arg &= (uint8_t)~0x80;
+	}
 	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
 	r = rng_next(&t->ts.rng);
 	switch (d->range) {
@@ -110,12 +115,29 @@ static bool verify_range(struct xp *x, struct xthread *t, const struct xrec *rec
 	return true;
 }
 
+/* a page of the chunk in an io_uring registered buffer or in a thread's pipe */
+static bool chunk_pinned(struct xp *x, size_t chunk)
+{
+	size_t s0 = chunk * XP_CHUNK_PAGES, i;
+	uint32_t sp;
+
+	for (i = 0; i < XP_CHUNK_PAGES; i++)
+		if (__atomic_load_n(&x->pinned[s0 + i], __ATOMIC_RELAXED))
+			return true;
+	for (i = 0; i < x->nthreads; i++) {
+		sp = __atomic_load_n(&x->thr[i].ts.spliced, __ATOMIC_RELAXED);
+		if (sp && (sp - 1) / XP_CHUNK_PAGES == chunk)
+			return true;
+	}
+	return false;
+}
+
 /* run one op described by @rec (slot, npages, arg set); fills flags, err */
 static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 {
 	const struct xop_desc *d = &xop_table[rec->op];
 	struct xctx c = { .x = x, .t = t, .ts = &t->ts, .rec = rec };
-	bool locks = d->lock != XL_SHARED;
+	bool locks = d->lock != XL_SHARED, met;
 	uint64_t t0;
 	int err;
 
@@ -134,6 +156,14 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 		t->skipped[rec->op]++;
 		goto out;
 	}
+	/* an op on a chunk kept whole: did it meet a PMD-mapped THP, a pinned one? */
+	met = d->range != XR_NONE && x->whole[rec->slot / XP_CHUNK_PAGES] && !d->control &&
+	      xp_chunk_thp(x, t, c.from, rec->slot / XP_CHUNK_PAGES * XP_CHUNK_PAGES);
+	if (met) {
+		t->met_thp[rec->op]++;
+		if (chunk_pinned(x, rec->slot / XP_CHUNK_PAGES))
+			t->met_pinned[rec->op]++;
+	}
 	t0 = now_ns();
 	rec->t_ns = t0 - x->run.t0_ns;
 	/* what this thread is doing, should it never come back (the watchdog's hang result) */
@@ -147,6 +177,8 @@ static void exec_op(struct xp *x, struct xthread *t, struct xrec *rec)
 	__atomic_store_n(&t->cur_op, 0, __ATOMIC_RELEASE);
 	if (!d->self_timed)
 		hist_add(&t->lat[rec->op], now_ns() - t0);
+	if (met && (err == EBUSY || c.retried))
+		t->met_busy[rec->op]++;	/* a MOVE of the THP refused: pinned, or shared since a fork */
 	rec->flags = XF_DONE;
 	rec->err = err;
 	t->count[rec->op]++;
@@ -226,6 +258,17 @@ static void *op_thread(void *arg)
 		bare_loop(t);
 		return NULL;
 	}
+	/* the chunks kept whole start as PMD-mapped THPs: thp-refill, logged as any op */
+	for (i = 0; !t->idx && !t->script && x->cfg->w.w[XOP_THPREFILL] && i < x->run.npages / XP_CHUNK_PAGES; i++) {
+		struct xrec rec = { .thread = 0, .op = XOP_THPREFILL, .slot = (uint32_t)(i * XP_CHUNK_PAGES),
+				    .npages = XP_CHUNK_PAGES };
+
+		if (!x->whole[i])
+			continue;
+		exec_op(x, t, &rec);
+		log_rec(t, &rec);
+	}
+	i = 0;
 	while (!run_stopped(&x->run)) {
 		struct xrec rec = { .thread = (uint8_t)t->idx };
 
@@ -367,6 +410,21 @@ static int map_xregion(struct region *rg, size_t npages)
 	return 0;
 }
 
+/*
+ * --thp-share: round(nchunks * share / 100) chunks kept whole, spread
+ * evenly (Bresenham); the others take the ops that split.
+ */
+static void mark_whole(struct xp *x, size_t nchunks)
+{
+	size_t nwhole = (nchunks * x->cfg->thp_share + 50) / 100, c;
+
+	for (c = 0; c < nchunks; c++) {
+		x->whole[c] = nwhole && (c + 1) * nwhole / nchunks > c * nwhole / nchunks;
+		if (!x->whole[c])
+			x->split_ok[x->nsplit_ok++] = (uint32_t)c;
+	}
+}
+
 static int setup(struct xp *x, char *why, size_t len)
 {
 	const struct xp_cfg *cfg = x->cfg;
@@ -383,12 +441,19 @@ static int setup(struct xp *x, char *why, size_t len)
 	x->last = calloc(n, sizeof(*x->last));
 	x->last_t = calloc(n, sizeof(*x->last_t));
 	x->cur_chunk = calloc(XP_MAX_THREADS, sizeof(*x->cur_chunk));
-	if (!x->run.where || !x->run.gen || !x->lock || !x->pinned || !x->last || !x->last_t || !x->cur_chunk)
+	x->zero = calloc(n, 1);
+	x->moved = calloc(n, 1);
+	x->whole = calloc(n / XP_CHUNK_PAGES + 1, 1);
+	x->split_ok = calloc(n / XP_CHUNK_PAGES + 1, sizeof(*x->split_ok));
+	if (!x->run.where || !x->run.gen || !x->lock || !x->pinned || !x->last || !x->last_t || !x->cur_chunk ||
+	    !x->zero || !x->moved || !x->whole || !x->split_ok)
 		return -ENOMEM;
+	mark_whole(x, n / XP_CHUNK_PAGES);
 	if (cfg->pressure) {
 		/* before the pages are first touched: memcg charges them then */
 		x->run.pressure_all_regions = true;
 		x->run.pressure_memcg_floor = true;
+		x->run.pressure_swap = true;	/* the reclaimable invariant swaps pages out */
 		ret = pressure_setup(&x->run, why, len);
 		if (ret && ret != -EOPNOTSUPP) {
 			char tmp[512];
@@ -441,6 +506,7 @@ static int setup(struct xp *x, char *why, size_t len)
 			t->log.cap = XP_TAIL;
 		}
 		t->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		t->kpageflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);	/* -1: THPs not seen */
 		t->mst = calloc(XOP_NR, sizeof(*t->mst));
 		if (t->pagemap < 0 || !t->mst)
 			return -errno ? -errno : -ENOMEM;
@@ -461,6 +527,8 @@ static void teardown(struct xp *x)
 		xop_thread_fini(&t->ts);
 		if (t->pagemap > 0)
 			close(t->pagemap);
+		if (t->kpageflags > 0)
+			close(t->kpageflags);
 		free(t->scripts_buf);
 		free(t->mst);
 		xlog_free(&t->log);
@@ -485,6 +553,10 @@ static void teardown(struct xp *x)
 	free(x->last);
 	free(x->last_t);
 	free(x->cur_chunk);
+	free(x->zero);
+	free(x->moved);
+	free(x->whole);
+	free(x->split_ok);
 }
 
 
@@ -570,10 +642,36 @@ static int assign_scripts(struct xp *x, const struct xlog_file *f)
  * op thread with no progress for --hang-timeout is a hang (x->hung): it
  * will not come back, so nothing may wait for it.
  */
+/* the PMD-mapped THPs of the process now: AnonHugePages of smaps_rollup, kB (0: none, unreadable) */
+static uint64_t anon_huge_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "re");
+	char line[128];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void sample_thp(struct xp *x)
+{
+	uint64_t kb = anon_huge_kb();
+
+	x->thp_samples++;
+	x->thp_kb_sum += kb;
+	if (kb > x->thp_kb_max)
+		x->thp_kb_max = kb;
+}
+
 static void wait_run(struct xp *x)
 {
 	struct timespec tick = { 0, 20 * 1000000L };
-	uint64_t last[XP_MAX_THREADS] = { 0 }, since[XP_MAX_THREADS], cur, t = now_ns();
+	uint64_t last[XP_MAX_THREADS] = { 0 }, since[XP_MAX_THREADS], cur, t = now_ns(), t_thp = 0;
 	bool stopping = false;
 	unsigned i;
 
@@ -585,6 +683,10 @@ static void wait_run(struct xp *x)
 		else if (stopping)
 			nanosleep(&tick, NULL);
 		t = now_ns();
+		if (x->cfg->thp_share && t - t_thp >= 250 * 1000000ULL) {	/* 4 a second */
+			sample_thp(x);
+			t_thp = t;
+		}
 		if (__atomic_load_n(&x->ops_done, __ATOMIC_ACQUIRE) == x->nthreads)
 			break;
 		if (!stopping && (run_stopped(&x->run) || t - x->run.t0_ns >= x->cfg->runtime_ns))
@@ -621,7 +723,7 @@ static void final_oracle(struct xp *x, struct xp_result *res)
 {
 	struct oracle_input in = {
 		.reg = x->run.reg, .npages = x->run.npages, .where = x->run.where,
-		.gen = x->run.gen, .seed = x->run.seed,
+		.gen = x->run.gen, .seed = x->run.seed, .zero = x->zero,
 	};
 	struct oracle_result *o = calloc(1, sizeof(*o));
 
@@ -689,6 +791,78 @@ static void merge_results(struct xp *x, struct xp_result *res, struct thread_sta
 }
 
 json_t *xp_ops_json(const struct xp *x, const struct xp_result *res);
+
+static json_int_t vm_delta(json_t *const snap[4], const char *key)
+{
+	return json_integer_value(json_object_get(snap[1], key)) - json_integer_value(json_object_get(snap[0], key));
+}
+
+/*
+ * The THPs of the run: the chunks kept whole, how thp-refill made them,
+ * the process's PMD-mapped THPs over the run (AnonHugePages), the ops
+ * that met one (on a whole chunk, a PMD-order THP at the op's start:
+ * pinned, its MOVE refused), the kernel's THP counters; the zero pages
+ * and the mutator's writes.
+ */
+static void thp_zero_json(struct xp *x, const struct xp_result *res, json_t *const snap[4], json_t *out)
+{
+	static const char *const vm[] = { "thp_fault_alloc", "thp_collapse_alloc", "thp_split_pmd",
+					  "thp_split_page", "thp_migration_success", "thp_migration_split",
+					  "thp_swpout", "thp_deferred_split_page" };
+	uint64_t made[XTHP_NR] = { 0 }, zmoved = 0, zfaults = 0, wsw = 0, wz = 0, whole = 0, thp_end = 0;
+	json_t *thp = json_object(), *met = json_object(), *kv = json_object();
+	unsigned nall = x->nthreads + x->cfg->verifiers + x->cfg->handlers, i, op, k;
+	size_t c;
+
+	for (i = 0; i < nall; i++) {
+		for (k = 0; k < XTHP_NR; k++)
+			made[k] += x->thr[i].thp_made[k];
+		zmoved += x->thr[i].zero_moved;
+		zfaults += x->thr[i].zero_faults;
+		wsw += x->thr[i].writes_swapped;
+		wz += x->thr[i].writes_zero;
+	}
+	for (op = 0; op < XOP_NR; op++) {
+		uint64_t m[3] = { 0, 0, 0 };
+
+		for (i = 0; i < x->nthreads; i++) {
+			m[0] += x->thr[i].met_thp[op];
+			m[1] += x->thr[i].met_pinned[op];
+			m[2] += x->thr[i].met_busy[op];
+		}
+		if (m[0])
+			json_object_set_new(met, xop_table[op].name, json_pack("{s:I, s:I, s:I}", "thp", (json_int_t)m[0],
+					    "pinned", (json_int_t)m[1], "move_refused", (json_int_t)m[2]));
+	}
+	for (c = 0; c < x->run.npages / XP_CHUNK_PAGES; c++) {
+		if (!x->whole[c])
+			continue;
+		whole++;
+		thp_end += xp_chunk_thp(x, &x->thr[0], x->run.where[c * XP_CHUNK_PAGES], c * XP_CHUNK_PAGES) &&
+			   x->run.where[c * XP_CHUNK_PAGES] != REGION_NONE;
+	}
+	for (k = 0; k < sizeof(vm) / sizeof(vm[0]); k++)
+		if (json_object_get(snap[0], vm[k]))
+			json_object_set_new(kv, vm[k], json_integer(vm_delta(snap, vm[k])));
+	json_object_set_new(thp, "thp_share", json_integer(x->cfg->thp_share));
+	json_object_set_new(thp, "whole_chunks", json_integer((json_int_t)whole));
+	json_object_set_new(thp, "created", json_pack("{s:I, s:I, s:I}", "collapsed", (json_int_t)made[XTHP_COLLAPSED],
+			    "refaulted", (json_int_t)made[XTHP_REFAULTED], "not_thp", (json_int_t)made[XTHP_NOT_THP]));
+	if (x->thr[0].kpageflags > 0)
+		json_object_set_new(thp, "whole_thp_at_end", json_integer((json_int_t)thp_end));
+	else
+		json_object_set_new(thp, "met_unavailable", json_string("no /proc/kpageflags (needs root)"));
+	json_object_set_new(thp, "anon_huge_kb", json_pack("{s:I, s:f, s:I, s:I}", "samples", (json_int_t)x->thp_samples,
+			    "mean", x->thp_samples ? (double)x->thp_kb_sum / x->thp_samples : 0.0,
+			    "max", (json_int_t)x->thp_kb_max, "pmd_thps_max", (json_int_t)(x->thp_kb_max / 2048)));
+	json_object_set_new(thp, "met", met);
+	json_object_set_new(thp, "vmstat", kv);
+	json_object_set_new(out, "thp", thp);
+	json_object_set_new(out, "zero", json_pack("{s:I, s:I, s:I, s:I}", "zeropage_ops", (json_int_t)res->ops[XOP_ZEROPAGE],
+			    "fault_zeropage", (json_int_t)zfaults, "moved", (json_int_t)zmoved, "written", (json_int_t)wz));
+	json_object_set_new(out, "mutator", json_pack("{s:I, s:I, s:I}", "writes", (json_int_t)res->ops[XOP_WRITE],
+			    "to_swapped", (json_int_t)wsw, "to_zero", (json_int_t)wz));
+}
 
 /* one op thread as the watchdog saw it: state, wchan, kernel stack, the op it is in */
 static json_t *hang_thread_json(struct xp *x, unsigned i)
@@ -909,6 +1083,8 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	}
 	res->json = json_object();
 	final_oracle(x, res);
+	if (!cfg->bare)
+		json_object_set_new(res->json, "invariants", xp_invariants(x, &x->thr[0]));
 	merge_results(x, res, mv);
 	res->failed = x->failed;
 	res->fail = x->fail;
@@ -925,6 +1101,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 	json_object_set_new(res->json, "move", stats_to_json(mv, x->run.elapsed_ns, false));
 	json_object_set_new(res->json, "ops", xp_ops_json(x, res));
 	json_object_set_new(res->json, "fault_copy_fallbacks", json_integer((json_int_t)mv->aux_ops));
+	thp_zero_json(x, res, snap, res->json);
 	json_object_set_new(res->json, "uffd_user_mode_only", json_boolean(x->run.uffd_info.user_mode_only));
 	kernel_verdict(x, res, mv, snap, taint0, taint_err, marker);
 	snap[2] = snap[3] = NULL;	/* kernel_block took them */

@@ -94,6 +94,7 @@ struct xp_cfg {
 	uint64_t seed;
 	unsigned threads, verifiers, handlers;
 	unsigned contend;		/* percent of ops aimed at another thread's chunk */
+	unsigned thp_share;		/* percent of chunks kept whole, as PMD-mapped THPs */
 	size_t npages;
 	uint64_t runtime_ns;
 	int inject_kind;	/* -1 none */
@@ -121,6 +122,24 @@ struct xp_result {
 };
 int xp_run(const struct xp_cfg *cfg, struct xp_result *res);
 void xp_result_free(struct xp_result *res);
+
+/*
+ * An invariant of moved pages against never-moved ones (explore-inv.c):
+ * @ok of @n pages in each group passed.  It fails only when the moved
+ * pages pass at a rate at least XINV_MIN_DIFF below the never-moved ones
+ * and a one-sided two-proportion z-test (pooled) puts the chance of that
+ * below XINV_ALPHA, with at least XINV_MIN_N pages in each group: large
+ * and significant, so it does not fire by chance.
+ */
+#define XINV_MIN_N	10
+#define XINV_ALPHA	1e-4
+#define XINV_MIN_DIFF	0.25
+struct xinv_verdict {
+	double p_moved, p_never, diff;	/* pass rates, never - moved */
+	double z, p_value;
+	bool fails;
+};
+struct xinv_verdict xinv_judge(uint64_t ok_moved, uint64_t n_moved, uint64_t ok_never, uint64_t n_never);
 
 /* ---- below the command (explore-result.c, explore-min.c, explore-bench.c) ---- */
 

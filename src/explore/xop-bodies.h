@@ -18,7 +18,12 @@
  *	the ledger: where the page of @slot is (XOP_NOWHERE: nowhere)
  *   uint32_t xe_gen(struct xctx *c, uint32_t slot)
  *   void xe_set_gen(struct xctx *c, uint32_t slot, uint32_t gen)
- *	the ledger: the generation of its contents
+ *	the ledger: the generation of its contents (written: no more zero)
+ *   bool xe_zero(struct xctx *c, uint32_t slot), void xe_set_zero(c, slot)
+ *	the ledger: the page is the zero page (reads zeroes until written;
+ *	xe_set_gen and a move nowhere end it)
+ *   void xe_note(struct xctx *c, enum xop_event ev)
+ *	something for the counts (xop.h); changes nothing
  *   void xe_stamp(struct xctx *c, uint32_t slot, uint32_t gen, void *page)
  *	write the stamp of (@slot, @gen) into @page
  *   int64_t xe_move(struct xctx *c, uint64_t dst, uint64_t src, uint64_t len,
@@ -175,6 +180,9 @@ void xop_thread_fini(struct xop_thread *ts)
 	if (ts->scratch && ts->scratch != MAP_FAILED)
 		munmap(ts->scratch, XOP_PMD);
 	free(ts->buf);
+	free(ts->big);
+	if (ts->shared)
+		munmap(ts->shared, XOP_PG);
 	memset(ts, 0, sizeof(*ts));
 }
 
@@ -287,6 +295,12 @@ static bool not_pinned(struct xctx *c)
 	return !xe_pinned(c, c->rec->slot);
 }
 
+/* a negative control damages a stamped page: the zero page's damage is another kind (not-zero) */
+static bool not_zero(struct xctx *c)
+{
+	return !xe_zero(c, c->rec->slot);
+}
+
 /* ---- MOVE ---- */
 
 /* write a new generation in place: the folio is exclusively ours again after fork */
@@ -364,8 +378,11 @@ static void update_move(struct xctx *c)
 	uint32_t i, n = (uint32_t)(c->moved / (int64_t)XOP_PG);
 
 	for (i = 0; i < n; i++)
-		if (xe_where(c, c->rec->slot + i) == c->from)
+		if (xe_where(c, c->rec->slot + i) == c->from) {
+			if (xe_zero(c, c->rec->slot + i))
+				xe_note(c, XEV_ZERO_MOVED);	/* move_zeropage_pte() */
 			xe_set_where(c, c->rec->slot + i, c->to);
+		}
 }
 
 /* fault-driven: touch the page where it is not; a handler thread MOVEs it in */
@@ -399,6 +416,17 @@ int xop_fault_in(struct xctx *c, unsigned region, uint32_t slot, int *err)
 	int tries;
 
 	*err = 0;
+	if (xe_where(c, slot) == XOP_NOWHERE) {
+		/* fault-zero: a dropped page touched; a fresh page is the zero page, as ART's GC has it */
+		struct uffdio_zeropage z = { .range = { dst, XOP_PG }, .mode = UFFDIO_ZEROPAGE_MODE_DONTWAKE };
+
+		if (ioctl(xe_uffd(c), UFFDIO_ZEROPAGE, &z) && errno != EEXIST) {
+			*err = errno;
+			return 0;
+		}
+		xe_note(c, XEV_ZERO_FAULT);
+		return 3;
+	}
 	for (tries = 0; tries < 100 && moved != (int64_t)XOP_PG; tries++) {
 		moved = xe_move(c, dst, src, XOP_PG, UFFDIO_MOVE_MODE_DONTWAKE, err);
 		if (*err == EBUSY)
@@ -456,6 +484,63 @@ static void update_refill(struct xctx *c)
 {
 	xe_set_gen(c, c->rec->slot, xe_gen(c, c->rec->slot) + 1);
 	xe_set_where(c, c->rec->slot, 0);
+}
+
+/* ---- zero pages: what ART's GC installs on fresh heap pages ---- */
+
+/* a dropped page comes back as the shared zero page */
+static int call_zeropage(struct xctx *c)
+{
+	struct uffdio_zeropage z = { .range = { rec_addr(c, 0), XOP_PG } };
+
+	return ioctl(xe_uffd(c), UFFDIO_ZEROPAGE, &z) ? errno : 0;
+}
+
+static void update_zeropage(struct xctx *c)
+{
+	xe_set_where(c, c->rec->slot, 0);
+	xe_set_zero(c, c->rec->slot);
+}
+
+/* touch a dropped page: the handler finds it nowhere and installs the zero page (xop_fault_in) */
+static int call_fault_zero(struct xctx *c)
+{
+	volatile const char *p = xe_addr(c, 0, c->rec->slot);
+
+	xe_fault_begin(c);
+	(void)*p;
+	xe_fault_end(c);
+	return 0;
+}
+
+static void update_fault_zero(struct xctx *c)
+{
+	update_zeropage(c);
+	xe_verify(c, c->rec->slot, "fault-zero");
+}
+
+/* ---- the mutator ---- */
+
+/*
+ * A new generation of the page's stamp written in place wherever it is:
+ * present, swapped (swap-in by the write fault), the zero page (a COW);
+ * with arg bit 0 read first (swap-in by read, then the write).
+ */
+static int call_write(struct xctx *c)
+{
+	char *p = xe_addr(c, c->from, c->rec->slot);
+
+	xe_note(c, XEV_WRITE);
+	if (c->rec->arg & 1)
+		(void)*(volatile const char *)p;
+	xe_stamp(c, c->rec->slot, xe_gen(c, c->rec->slot) + 1, p);
+	return 0;
+}
+
+static void update_write(struct xctx *c)
+{
+	xe_set_gen(c, c->rec->slot, xe_gen(c, c->rec->slot) + 1);
+	xe_verify(c, c->rec->slot, "write");
 }
 
 /* ---- advice, unlocked: they meet the movers on the same folios ---- */
@@ -533,6 +618,91 @@ static int call_mprotect(struct xctx *c)
 	return err;
 }
 
+/*
+ * A chunk whose pages are all in one region made a PMD-mapped THP again:
+ * MADV_HUGEPAGE, then MADV_COLLAPSE with the range still registered (the
+ * kernel refuses that only for holes and zero pages in a uffd-armed
+ * range, or a pinned page); if it fails, unregister the chunk, copy it
+ * out, drop it, write it back (the first write faults in a THP: nothing
+ * catches the fault now) and register it again.  The pages keep their
+ * contents (a zero page becomes zeroes): the ledger is unchanged.
+ */
+static int call_thp_refill(struct xctx *c)
+{
+	char *a = xe_addr(c, c->from, c->rec->slot);
+	struct uffdio_range rg = { (uintptr_t)a, XOP_PMD };
+	struct uffdio_register reg = { .range = rg, .mode = UFFDIO_REGISTER_MODE_MISSING };
+	unsigned tries = 0;
+
+	if (madvise(a, XOP_PMD, MADV_HUGEPAGE))
+		return errno;
+	if (!madvise(a, XOP_PMD, MADV_COLLAPSE)) {
+		xe_note(c, XEV_THP_COLLAPSED);
+		return 0;
+	}
+	if (!c->ts->big && !(c->ts->big = aligned_alloc(XOP_PG, XOP_PMD)))
+		return ENOMEM;
+	if (ioctl(xe_uffd(c), UFFDIO_UNREGISTER, &rg))
+		return errno;
+	memcpy(c->ts->big, a, XOP_PMD);
+	madvise(a, XOP_PMD, MADV_DONTNEED);
+	memcpy(a, c->ts->big, XOP_PMD);
+	while (ioctl(xe_uffd(c), UFFDIO_REGISTER, &reg))
+		if (!nomem_retry(&tries))
+			return errno == ENOMEM ? EIO : errno;	/* unregistered for good: a failure */
+	xe_note(c, XEV_THP_REFAULTED);
+	return 0;
+}
+
+/*
+ * Requests UFFDIO_MOVE must refuse, each moving nothing (the ioctl
+ * itself: a refusal is no moved-but-failed MOVE): a range past the end of
+ * the region's VMA (EINVAL), a MAP_SHARED source and destination (EINVAL),
+ * a destination no uffd registered (EINVAL), the pages from their empty
+ * place onto themselves, with and without ALLOW_SRC_HOLES (in a PMD-mapped
+ * THP: EEXIST; else ENOENT for the hole, or EEXIST for the page).  0, or
+ * ENOTRECOVERABLE if one moved something or failed otherwise.
+ */
+static bool bad_move(struct xctx *c, uint64_t dst, uint64_t src, uint64_t len, uint64_t mode, uint64_t ok)
+{
+	struct uffdio_move m = { dst, src, len, mode, 0 };
+
+	return ioctl(xe_uffd(c), UFFDIO_MOVE, &m) && m.move <= 0 && (ERRB(errno) & (ok | ERRB(EAGAIN)));
+}
+
+static int call_move_bad(struct xctx *c)
+{
+	uint32_t last = xe_npages(c) - 1;
+	uint64_t here = rec_addr(c, c->from), hole = rec_addr(c, c->to);
+	uint64_t shared, unreg = (uintptr_t)c->ts->buf;
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	if (!c->ts->shared) {
+		char *p = mmap(NULL, XOP_PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return errno;
+		p[0] = 1;
+		reg.range = (struct uffdio_range){ (uintptr_t)p, XOP_PG };
+		if (ioctl(xe_uffd(c), UFFDIO_REGISTER, &reg)) {
+			munmap(p, XOP_PG);
+			return errno;
+		}
+		c->ts->shared = p;
+	}
+	shared = (uintptr_t)c->ts->shared;
+	if (!bad_move(c, (uintptr_t)xe_addr(c, c->to, last), (uintptr_t)xe_addr(c, c->from, last), 2 * XOP_PG,
+		      UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES, ERRB(EINVAL)) ||
+	    !bad_move(c, hole, shared, XOP_PG, 0, ERRB(EINVAL)) ||
+	    !bad_move(c, shared, here, XOP_PG, 0, ERRB(EINVAL)) ||
+	    !bad_move(c, unreg, here, XOP_PG, 0, ERRB(EINVAL)) ||
+	    !bad_move(c, here, hole, rec_len(c), 0, ERRB(EEXIST) | ERRB(ENOENT)) ||
+	    !bad_move(c, here, hole, rec_len(c), UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES, ERRB(EEXIST) | ERRB(ENOENT)))
+		return ENOTRECOVERABLE;
+	xe_verify(c, c->rec->slot, "move-bad");
+	return 0;
+}
+
 /* a neighbour VMA in the hole after the region: map, write, grow, unmap */
 static int call_neighbour(struct xctx *c)
 {
@@ -597,6 +767,16 @@ static int call_fork(struct xctx *c)
 
 /* ---- pins ---- */
 
+static bool xop_all_zero(const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < XOP_PG; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 /* drain the page left in the pipe last time (its slot locked) and check it, then splice this one */
 static int call_vmsplice(struct xctx *c)
 {
@@ -608,7 +788,8 @@ static int call_vmsplice(struct xctx *c)
 		s = ts->spliced - 1;
 		if (read(ts->pipe[0], ts->buf, XOP_PG) != (ssize_t)XOP_PG)
 			return EIO;
-		xe_check_copy(c, s, ts->buf, "vmsplice");
+		if (!ts->spliced_zero || !xop_all_zero(ts->buf))
+			xe_check_copy(c, s, ts->buf, "vmsplice");	/* the zero page reads zeroes, else a stamp */
 		xe_unlock(c, s, 1);
 		ts->spliced = 0;
 	}
@@ -618,6 +799,7 @@ static int call_vmsplice(struct xctx *c)
 	if (vmsplice(ts->pipe[1], &iov, 1, SPLICE_F_NONBLOCK) != (ssize_t)XOP_PG)
 		return errno;
 	ts->spliced = c->rec->slot + 1;
+	ts->spliced_zero = xe_zero(c, c->rec->slot);
 	return 0;
 }
 
@@ -659,7 +841,8 @@ static int call_migrate(struct xctx *c)
 
 	for (i = 0; i < n; i++) {
 		pages[i] = xe_addr(c, c->from, c->rec->slot + i);
-		nodes[i] = (int)((c->rec->slot + c->rec->t_ns) & 1);
+		/* the pages of one folio (a THP's head and tails) asked onto both nodes */
+		nodes[i] = (int)((c->rec->slot + c->rec->t_ns + i) & 1);
 	}
 	return syscall(SYS_move_pages, 0, n, pages, nodes, status, MPOL_MF_MOVE) < 0 ? errno : 0;
 }
@@ -672,6 +855,7 @@ static int damage(struct xctx *c)
 	struct uffdio_copy cp = {
 		.dst = rec_addr(c, c->from ^ 1), .src = (uintptr_t)p, .len = XOP_PG,
 	};
+	struct uffdio_zeropage z = { .range = { 0, XOP_PG } };
 
 	switch (c->rec->arg) {
 	case XINJ_CORRUPT:
@@ -686,6 +870,22 @@ static int damage(struct xctx *c)
 		return ioctl(xe_uffd(c), UFFDIO_COPY, &cp) ? errno : 0;
 	case XINJ_HANG:
 		return xe_hang(c);
+	case XINJ_WRITE:	/* a new generation the ledger does not know */
+		xe_stamp(c, c->rec->slot, xe_gen(c, c->rec->slot) + 1, p);
+		return 0;
+	case XINJ_ZEROWRITE:	/* the zero page in the ledger's knowledge, then written behind it */
+		z.range.start = rec_addr(c, 0);
+		if (madvise(p, XOP_PG, MADV_DONTNEED))
+			return errno;
+		xe_set_where(c, c->rec->slot, XOP_NOWHERE);
+		if (ioctl(xe_uffd(c), UFFDIO_ZEROPAGE, &z))
+			return errno;
+		xe_set_where(c, c->rec->slot, 0);
+		xe_set_zero(c, c->rec->slot);
+		xe_stamp(c, c->rec->slot, xe_gen(c, c->rec->slot) + 1, (void *)(uintptr_t)z.range.start);
+		return 0;
+	case XINJ_MLOCK:	/* explore's invariants at the end of the run do it */
+		return 0;
 	}
 	return EINVAL;
 }
@@ -750,11 +950,13 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.name = "move", .weight = 20, .help = "UFFDIO_MOVE of one page to the other region",
 		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
 		.call = call_move, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+		.splits_thp = true,
 	},
 	[XOP_MOVEN] = {
 		.name = "move-batch", .weight = 8, .help = "UFFDIO_MOVE of 2..16 pages",
 		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
 		.call = call_move, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+		.splits_thp = true,
 	},
 	[XOP_MOVEPMD] = {
 		.name = "move-pmd", .weight = 2, .help = "gather a chunk, then UFFDIO_MOVE of the PMD-aligned 2 MiB",
@@ -772,23 +974,27 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.help = "UFFDIO_MOVE with ALLOW_SRC_HOLES over a range with dropped pages",
 		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_HOLES,
 		.call = call_move_holes, .legit = MOVE_LEGIT, .update = update_move, .self_timed = true,
+		.splits_thp = true,
 	},
 	[XOP_FAULT] = {
 		.name = "fault", .weight = 4,
 		.help = "touch the missing page: handler/N MOVEs it in with DONTWAKE, then UFFDIO_WAKE",
 		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION, .pre = not_pinned,
 		.call = call_fault, .update = update_fault,
+		.splits_thp = true,
 	},
 	[XOP_DONTNEED] = {
 		.name = "dontneed", .weight = 2, .help = "MADV_DONTNEED: the pages are dropped (ledger: nowhere)",
 		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
 		.call = call_dontneed, .update = update_dontneed,
+		.splits_thp = true,
 	},
 	[XOP_REFILL] = {
 		.name = "refill", .weight = 6, .help = "UFFDIO_COPY a new generation of a dropped page",
 		.range = XR_DROPPED, .lock = XL_PAGES, .needs = XN_DROPPED,
 		/* ENOMEM: --reclaim=memcg's cgroup at its lowered limit refuses the charge */
 		.call = call_refill, .legit = ERRB(EAGAIN) | ERRB(ENOMEM), .update = update_refill,
+		.splits_thp = true,
 	},
 	[XOP_PAGEOUT] = {
 		.name = "pageout", .weight = 3, .help = "MADV_PAGEOUT: reclaim walks the rmap of folios being moved",
@@ -821,6 +1027,7 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.name = "nohugepage", .weight = 1, .help = "MADV_NOHUGEPAGE on a chunk",
 		.range = XR_PMD, .lock = XL_SHARED, .needs = XN_REGION,
 		.call = call_nohugepage, .legit = MADV_LEGIT | ERRB(ENOMEM), .supported = need_collapse,
+		.splits_thp = true,
 	},
 	[XOP_MREMAP] = {
 		.name = "mremap", .weight = 1,
@@ -867,9 +1074,39 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.call = call_migrate, .legit = MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM), .supported = need_two_nodes,
 	},
 	[XOP_INJECT] = {
-		.name = "inject", .weight = 0, .help = "negative control (--inject=corrupt|lose|dup|zero|hang:PAGE)",
-		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.name = "inject", .weight = 0, .help = "negative control (--inject=corrupt|lose|dup|zero|hang|write|zero-write|mlock:PAGE)",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION, .pre = not_zero,
 		.call = call_inject, .supported = never, .control = true,
+	},
+	[XOP_ZEROPAGE] = {
+		.name = "zeropage", .weight = 2, .help = "UFFDIO_ZEROPAGE at a dropped page (ledger: zero until written)",
+		.range = XR_DROPPED, .lock = XL_PAGES, .needs = XN_DROPPED,
+		.call = call_zeropage, .legit = ERRB(EAGAIN) | ERRB(ENOMEM), .update = update_zeropage,
+		.splits_thp = true,
+	},
+	[XOP_FAULTZERO] = {
+		.name = "fault-zero", .weight = 2,
+		.help = "touch a dropped page: handler/N resolves the fault with UFFDIO_ZEROPAGE, as a GC for fresh pages",
+		.range = XR_DROPPED, .lock = XL_PAGES, .needs = XN_DROPPED,
+		.call = call_fault_zero, .update = update_fault_zero, .splits_thp = true,
+	},
+	[XOP_WRITE] = {
+		.name = "write", .weight = 6,
+		.help = "the mutator: a new generation written in place (present, swapped, zero; arg 1: read first)",
+		.range = XR_PAGE, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_write, .update = update_write,
+	},
+	[XOP_MOVEBAD] = {
+		.name = "move-bad", .weight = 1,
+		.help = "UFFDIO_MOVE requests it must refuse, moving nothing: past the VMA, shared, unregistered, onto pages",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_move_bad, .legit = ERRB(ENOMEM),
+	},
+	[XOP_THPREFILL] = {
+		.name = "thp-refill", .weight = 1,
+		.help = "a chunk all in one region made a PMD-mapped THP: MADV_COLLAPSE, or unregister, refault, register",
+		.range = XR_PMD, .lock = XL_VMA, .needs = XN_ONE_REGION,
+		.call = call_thp_refill, .legit = ERRB(ENOMEM) | ERRB(EAGAIN), .supported = need_collapse,
 	},
 };
 

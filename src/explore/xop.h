@@ -24,6 +24,8 @@ enum xop_id {
 	XOP_DONTNEED, XOP_REFILL, XOP_PAGEOUT, XOP_COLD, XOP_WILLNEED, XOP_COLLAPSE,
 	XOP_HUGEPAGE, XOP_NOHUGEPAGE, XOP_MREMAP, XOP_MPROTECT, XOP_NEIGHBOUR, XOP_FORK,
 	XOP_VMSPLICE, XOP_IOURING, XOP_TOUCH, XOP_MIGRATE, XOP_INJECT,
+	XOP_ZEROPAGE, XOP_FAULTZERO, XOP_WRITE, XOP_THPREFILL,	/* after inject: old logs keep their ids */
+	XOP_MOVEBAD,
 	XOP_NR,
 };
 
@@ -55,8 +57,25 @@ enum xneed {
 };
 
 /* inject kinds (the negative controls, as `run --inject` has) */
-/* hang: touch the page's empty slot; the handlers leave that fault unresolved */
-enum xinject { XINJ_CORRUPT, XINJ_LOSE, XINJ_DUP, XINJ_ZERO, XINJ_HANG, XINJ_NR };
+/*
+ * hang: touch the page's empty slot; the handlers leave that fault
+ * unresolved.  write: a new generation written in place behind the
+ * ledger; zero-write: the page made the zero page (the ledger knows),
+ * then written behind the ledger; mlock: the moved pages of the page's
+ * chunk mlocked behind the ledger at the end of the run (explore's
+ * reclaimable invariant names them; nothing in a reproducer)
+ */
+enum xinject { XINJ_CORRUPT, XINJ_LOSE, XINJ_DUP, XINJ_ZERO, XINJ_HANG, XINJ_WRITE, XINJ_ZEROWRITE,
+	       XINJ_MLOCK, XINJ_NR };
+
+/* what an op tells whoever runs it, for the counts (xe_note(); a reproducer may ignore them) */
+enum xop_event {
+	XEV_ZERO_MOVED,		/* a MOVE moved a zero page (move_zeropage_pte) */
+	XEV_ZERO_FAULT,		/* a fault handler resolved a fault with UFFDIO_ZEROPAGE */
+	XEV_WRITE,		/* the mutator is about to write the page (c->from, c->rec->slot) */
+	XEV_THP_COLLAPSED,	/* thp-refill: MADV_COLLAPSE made the THP */
+	XEV_THP_REFAULTED,	/* thp-refill: the chunk was faulted in again (a THP if the kernel gave one) */
+};
 
 /* one op as executed: 24 bytes in the log */
 struct xrec {
@@ -83,6 +102,9 @@ struct xop_thread {
 	int pipe[2];		/* vmsplice: a page held in it */
 	int probe[2];		/* the kernel's reads and writes of our pages */
 	uint32_t spliced;	/* the slot in the pipe + 1, 0 = none */
+	bool spliced_zero;	/* ... and it was the zero page */
+	char *big;		/* thp-refill: a copy of a chunk (a PMD, on first use) */
+	char *shared;		/* move-bad: a MAP_SHARED page registered with the uffd (on first use) */
 	int ring;		/* io_uring fd (registered buffers only), -1 = none */
 	char ring_why[96];	/* why there is none */
 	uint32_t pinned_slot, pinned_n;	/* the registered buffer */
@@ -129,6 +151,8 @@ struct xop_desc {
 	bool self_timed;
 	/* a negative control: run only by --inject, never drawn nor named in --ops */
 	bool control;
+	/* it breaks a PMD mapping by design: drawn away from the chunks kept whole (--thp-share) */
+	bool splits_thp;
 };
 
 extern const struct xop_desc xop_table[XOP_NR];
@@ -143,7 +167,11 @@ void xop_thread_fini(struct xop_thread *ts);
 char *xop_map_region(size_t npages, char **res, size_t *res_len);
 /* the row's precondition, its locks held; sets c->from (and c->to) */
 bool xop_ready(struct xctx *c);
-/* a fault handler (c->rec NULL) resolves a fault at @slot of @region: 1 moved, 2 copied, 0 not (*err) */
+/*
+ * a fault handler (c->rec NULL) resolves a fault at @slot of @region: 1
+ * moved, 2 copied, 3 the zero page (the page is nowhere: fault-zero), 0
+ * not (*err)
+ */
 int xop_fault_in(struct xctx *c, unsigned region, uint32_t slot, int *err);
 
 #endif

@@ -672,7 +672,7 @@ static int setup_locked(struct run *r, char *why, size_t len)
 			p->need_swap = true;
 		p->nb++;
 	}
-	if (mode_is_swapped(r->o))
+	if (mode_is_swapped(r->o) || r->pressure_swap)
 		p->need_swap = true;
 	/* io_uring for madvise batches; never fatal */
 	if (!strcmp(r->o->io, "sync")) {
