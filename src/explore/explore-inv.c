@@ -183,14 +183,6 @@ static json_t *judged(struct inv *v, const char *what, const char *rule)
 	return o;
 }
 
-static void reset(struct inv *v)
-{
-	for (int k = 0; k < 2; k++) {
-		v->g[k].ok = 0;
-		v->g[k].nbad = 0;
-	}
-}
-
 static bool swap_active(void)
 {
 	FILE *f = fopen("/proc/swaps", "re");
@@ -205,81 +197,92 @@ static bool swap_active(void)
 	return n > 1;
 }
 
-/* MADV_PAGEOUT of each page: swapped out (pagemap), then read back */
+/* each page of both groups through @test (true: it passed), then the verdict */
+static json_t *measure(struct inv *v, bool (*test)(struct inv *v, char *p, int fd), int fd,
+		       const char *what, const char *rule)
+{
+	for (int k = 0; k < 2; k++) {
+		v->g[k].ok = 0;
+		v->g[k].nbad = 0;
+		for (unsigned i = 0; i < v->g[k].n; i++)
+			result(&v->g[k], v->g[k].slot[i], test(v, v->g[k].addr[i], fd));
+	}
+	return judged(v, what, rule);
+}
+
+/* MADV_PAGEOUT swaps it out (pagemap); read back in: the next invariant wants it present */
+static bool pageout_swaps(struct inv *v, char *p, int fd)
+{
+	uint64_t pm = 0;
+	bool ok;
+
+	(void)fd;
+	madvise(p, MS_PAGE_SIZE, MADV_PAGEOUT);
+	ok = !pagemap_read(v->t->pagemap, p, 1, &pm) && (pm & PM_SWAPPED);
+	(void)*(volatile char *)p;
+	return ok;
+}
+
+/* move_pages(2) to the other node: status is that node */
+static bool migrates(struct inv *v, char *p, int fd)
+{
+	void *a = p;
+	int node = -1, to, status = -1;
+
+	(void)v;
+	(void)fd;
+	if (syscall(SYS_move_pages, 0, 1, &a, NULL, &node, 0) || node < 0)
+		return false;
+	to = node ? 0 : 1;
+	syscall(SYS_move_pages, 0, 1, &a, &to, &status, MPOL_MF_MOVE);
+	return status == to;
+}
+
+/* page_idle: marked idle (an rmap walk clears the young bits), read, then no longer idle */
+static bool idle_seen(struct inv *v, char *p, int fd)
+{
+	uint64_t pm = 0, word, pfn;
+	off_t off;
+
+	if (pagemap_read(v->t->pagemap, p, 1, &pm) || !(pm & PM_PRESENT))
+		return false;
+	pfn = pm & PM_PFN_MASK;
+	off = (off_t)(pfn / 64 * 8);
+	word = 1ULL << (pfn % 64);
+	if (pwrite(fd, &word, 8, off) != 8)
+		return false;
+	(void)*(volatile char *)p;
+	word = 0;
+	return pread(fd, &word, 8, off) == 8 && !(word >> (pfn % 64) & 1);
+}
+
 static json_t *reclaimable(struct inv *v)
 {
 	if (!swap_active())
 		return json_pack("{s:s}", "unavailable", "no swap active (/proc/swaps): anonymous pages cannot be reclaimed");
-	reset(v);
-	for (int k = 0; k < 2; k++)
-		for (unsigned i = 0; i < v->g[k].n; i++) {
-			uint32_t s = v->g[k].slot[i];
-			char *p = v->g[k].addr[i];
-			uint64_t pm = 0;
-
-			madvise(p, MS_PAGE_SIZE, MADV_PAGEOUT);
-			result(&v->g[k], s, !pagemap_read(v->t->pagemap, p, 1, &pm) && (pm & PM_SWAPPED));
-			(void)*(volatile char *)p;	/* back in: the next invariant wants it present */
-		}
-	return judged(v, "reclaimable", "MADV_PAGEOUT of a quiet, exclusive, unpinned order-0 page swaps it (pagemap)");
+	return measure(v, pageout_swaps, -1, "reclaimable",
+		       "MADV_PAGEOUT of a quiet, exclusive, unpinned order-0 page swaps it (pagemap)");
 }
 
-/* move_pages(2) of each page to the other node: status is that node */
 static json_t *migratable(struct inv *v)
 {
 	if (access("/sys/devices/system/node/node1", F_OK))
 		return json_pack("{s:s}", "unavailable", "one NUMA node: move_pages needs a second");
-	reset(v);
-	for (int k = 0; k < 2; k++)
-		for (unsigned i = 0; i < v->g[k].n; i++) {
-			uint32_t s = v->g[k].slot[i];
-			void *p = v->g[k].addr[i];
-			int node = -1, to, status = -1;
-
-			if (syscall(SYS_move_pages, 0, 1, &p, NULL, &node, 0) || node < 0) {
-				result(&v->g[k], s, false);
-				continue;
-			}
-			to = node ? 0 : 1;
-			syscall(SYS_move_pages, 0, 1, &p, &to, &status, MPOL_MF_MOVE);
-			result(&v->g[k], s, status == to);
-		}
-	return judged(v, "migratable", "move_pages(2) of an order-0 page to the other node moves it (status)");
+	return measure(v, migrates, -1, "migratable", "move_pages(2) of an order-0 page to the other node moves it (status)");
 }
 
-/* page_idle: mark idle (an rmap walk clears the young bits), touch, read: no longer idle */
 static json_t *rmap_visible(struct inv *v)
 {
 	int fd = open(PAGE_IDLE, O_RDWR | O_CLOEXEC);
+	json_t *j;
 
 	if (fd < 0)
 		return json_pack("{s:s, s:s}", "unavailable", "no " PAGE_IDLE " (CONFIG_IDLE_PAGE_TRACKING)", "errno",
 				 strerror(errno));
-	reset(v);
-	for (int k = 0; k < 2; k++)
-		for (unsigned i = 0; i < v->g[k].n; i++) {
-			uint32_t s = v->g[k].slot[i];
-			char *p = v->g[k].addr[i];
-			uint64_t pm = 0, word, pfn;
-			off_t off;
-
-			if (pagemap_read(v->t->pagemap, p, 1, &pm) || !(pm & PM_PRESENT)) {
-				result(&v->g[k], s, false);
-				continue;
-			}
-			pfn = pm & PM_PFN_MASK;
-			off = (off_t)(pfn / 64 * 8);
-			word = 1ULL << (pfn % 64);
-			if (pwrite(fd, &word, 8, off) != 8) {
-				result(&v->g[k], s, false);
-				continue;
-			}
-			(void)*(volatile char *)p;
-			word = 0;
-			result(&v->g[k], s, pread(fd, &word, 8, off) == 8 && !(word >> (pfn % 64) & 1));
-		}
+	j = measure(v, idle_seen, fd, "rmap_visible",
+		    "after page_idle marks a page idle and it is read, page_idle's rmap walk finds it accessed");
 	close(fd);
-	return judged(v, "rmap_visible", "after page_idle marks a page idle and it is read, page_idle's rmap walk finds it accessed");
+	return j;
 }
 
 /* --inject=mlock: the moved pages of the page's chunk mlocked behind the ledger */
