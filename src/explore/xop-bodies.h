@@ -656,8 +656,9 @@ static int call_thp_refill(struct xctx *c)
 
 /*
  * Requests UFFDIO_MOVE must refuse, each moving nothing (the ioctl
- * itself: a refusal is no moved-but-failed MOVE): a range past the end of
- * the region's VMA (EINVAL), a MAP_SHARED source and destination (EINVAL),
+ * itself: a refusal is no moved-but-failed MOVE): a source or destination
+ * range past the end of the region's VMA (EINVAL), a destination with no
+ * VMA (ENOENT), a MAP_SHARED source and destination (EINVAL),
  * a destination no uffd registered (EINVAL), the pages from their empty
  * place onto themselves, with and without ALLOW_SRC_HOLES (in a PMD-mapped
  * THP: EEXIST; else ENOENT for the hole, or EEXIST for the page).  0, or
@@ -693,6 +694,12 @@ static int call_move_bad(struct xctx *c)
 	shared = (uintptr_t)c->ts->shared;
 	if (!bad_move(c, (uintptr_t)xe_addr(c, c->to, last), (uintptr_t)xe_addr(c, c->from, last), 2 * XOP_PG,
 		      UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES, ERRB(EINVAL)) ||
+	    /* the source inside, the destination past the end */
+	    !bad_move(c, (uintptr_t)xe_addr(c, c->to, last), here, 2 * XOP_PG, UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES,
+		      ERRB(EINVAL)) ||
+	    /* a destination in the hole after the region (or a neighbour op's VMA there) */
+	    !bad_move(c, (uintptr_t)xe_addr(c, c->to, last) + XOP_PG + XOP_PMD / 2 + XOP_PMD / 4, here, XOP_PG, 0,
+		      ERRB(EINVAL) | ERRB(ENOENT)) ||
 	    !bad_move(c, hole, shared, XOP_PG, 0, ERRB(EINVAL)) ||
 	    !bad_move(c, shared, here, XOP_PG, 0, ERRB(EINVAL)) ||
 	    !bad_move(c, unreg, here, XOP_PG, 0, ERRB(EINVAL)) ||
