@@ -10,7 +10,6 @@
 #include "cli/explore-main.h"
 #include "explore/explore.h"
 #include "core/report.h"
-#include "engine/signals.h"
 #include "pressure/mthp.h"
 #include "pressure/pressure.h"
 #include "pressure/sysstate.h"
@@ -192,7 +191,10 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 
 static void print_verdict(const struct xp_cfg *cfg, const struct xp_result *res)
 {
-	printf("explore: verdict %s (exit %d)%s, seed %" PRIu64 "\n", exit_verdict(res->code), res->code,
+	char note[64];
+
+	printf("explore: verdict %s (%s)%s, seed %" PRIu64 "\n", exit_verdict(res->code),
+	       exit_code_note(cfg->o, res->code, note, sizeof(note)),
 	       !res->failed && res->moved_but_failed ? ": the known kernel bug move-eexist, as `run` counts it" : "",
 	       cfg->seed);
 }
@@ -275,7 +277,7 @@ static int explore_once(struct opts *o, struct xp_cfg *cfg)
 	print_verdict(cfg, &res);
 	saved = xp_log_save(cfg, &res, base, sizeof(base));
 	if (saved < 0)
-		fprintf(stderr, "movestress: --record: cannot write %s\n", base);
+		fprintf(stderr, "movestress: --record: cannot write %s: %s\n", base, strerror(-saved));
 	else if (saved)
 		printf("explore: op log (%zu records%s) in %s; replay with --replay=%s\n", res.log.n,
 		       cfg->keep_log ? "" : ", the tail of each thread", base, base);
@@ -292,25 +294,23 @@ static int explore_once(struct opts *o, struct xp_cfg *cfg)
 	return ret;
 }
 
+/*
+ * The command layer (command.h) has checked --output and --record, holds
+ * the signals for the whole command and restores the host on the way out.
+ */
 int explore_main(struct opts *o)
 {
 	struct xlog_file log = { 0 };
-	struct sigwatch sig;
 	struct xp_cfg cfg;
 	int ret;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = config_from(o, &cfg, &log);
 	if (ret)
 		return ret;
 	printf("explore: seed %" PRIu64 "%s, %u op threads, %u verifiers, %u handlers, %zu pages per region\n",
 	       cfg.seed, cfg.replay ? " (from the replayed log)" : "", cfg.threads, cfg.verifiers,
 	       cfg.handlers, cfg.npages);
-	/* signals: blocked for the whole command; the engine's main loop takes them */
-	sigwatch_hold(&sig);
 	ret = o->bench_bare ? bench(&cfg) : explore_once(o, &cfg);
-	sigwatch_drain(&sig);
-	sigwatch_release(&sig);
 	free(log.rec);
 	return ret;
 }

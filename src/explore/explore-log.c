@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "explore/explore-int.h"
+#include "core/report.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -119,22 +120,21 @@ void xlog_free(struct xlog *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int xlog_write(const char *path, const struct xlog_file *f)
+static int fill_log(int fd, void *arg)
 {
-	FILE *fp = fopen(path, "we");
+	const struct xlog_file *f = arg;
 	uint64_t n = f->n;
 	uint32_t v = XLOG_VERSION;
-	int ok;
 
-	if (!fp)
-		return -errno;
-	ok = fwrite(XLOG_MAGIC, 1, 7, fp) == 7 && fwrite(&v, 4, 1, fp) == 1 &&
-	     fwrite(&f->seed, 8, 1, fp) == 1 && fwrite(&f->nthreads, 4, 1, fp) == 1 &&
-	     fwrite(&f->npages, 4, 1, fp) == 1 && fwrite(&n, 8, 1, fp) == 1 &&
-	     (!n || fwrite(f->rec, sizeof(*f->rec), n, fp) == n);
-	if (fclose(fp) || !ok)
-		return -EIO;
-	return 0;
+	return write_all(fd, XLOG_MAGIC, 7) || write_all(fd, &v, 4) || write_all(fd, &f->seed, 8) ||
+	       write_all(fd, &f->nthreads, 4) || write_all(fd, &f->npages, 4) || write_all(fd, &n, 8) ||
+	       (n && write_all(fd, f->rec, n * sizeof(*f->rec))) ? -1 : 0;
+}
+
+/* through PATH.tmp and a rename: never through a symlink, into a FIFO or over a device */
+int xlog_write(const char *path, const struct xlog_file *f)
+{
+	return write_file_safely(path, fill_log, (void *)f);
 }
 
 bool xlog_is_log(const char *path)
