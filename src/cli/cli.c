@@ -322,13 +322,13 @@ static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
 	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0, .files = "output", .runs = true },
-	/* --ops here is explore's row (NAME:W,...), in run it is workload's (N) */
+	/* --ops, --inject and --replay here are explore's rows, in run workload's and jank's */
 	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
-	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs reclaim swap io", 0, 0,
+	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout output known-bugs reclaim swap io", 0, 0,
 	  .files = "output record", .runs = true },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
-	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0,
+	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject@health known-bugs", 0, 0,
 	  .runs = true },
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
 	  COMMON_OPTS "json matrix", 0, 0, .runs = false },
