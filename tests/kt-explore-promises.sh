@@ -52,6 +52,24 @@ reap() {
 	secs=$(( ($(date +%s%N) - t0) / 100000000 ))
 	secs="$((secs / 10)).$((secs % 10))"
 }
+# signal_minimise SIG NAME ARGS...: explore ARGS --minimize, SIG a second into the minimisation
+signal_minimise() {
+	sig=$1
+	name=$2
+	shift 2
+	"$MOVESTRESS" explore "$@" --minimize --minimize-time=120s --output="$TMP/$name.json" > "$TMP/$name.out" 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 300 ] && ! grep -q "explore: minimise: " "$TMP/$name.out"; do sleep 0.1; i=$((i + 1)); done
+	sleep 1
+	kill -$sig $pid
+	reap $pid 30
+	if [ $rc -eq 7 ] && [ -z "$(left)" ] && [ "$(jget "$TMP/$name.json" "d['minimize']['stopped']")" = interrupted ]; then
+		ok "SIG$sig while minimising: exit 7 ${secs}s later, host restored, minimize.stopped interrupted"
+	else
+		bad "SIG$sig while minimising: exit $rc after ${secs}s (137: SIGKILLed at 30s), state left: '$(left)' ($(tail -1 "$TMP/$name.out"))"
+	fi
+}
 # a failing run's log: page 300 corrupted, --record (a few thousand records)
 failing_log() {
 	[ -s "$TMP/fail.xlog" ] && return 0
@@ -103,34 +121,10 @@ if want 2; then
 		else
 			bad "$n records, --minimize-time=3s took ${secs}s (exit $rc), more than 3s + one replay (${one}s) + 3s"
 		fi
-		# SIGTERM while it minimises: exit 7, host restored
-		"$MOVESTRESS" explore --replay="$TMP/fail.xlog" --minimize --minimize-time=120s --reclaim=pageout \
-			--output="$TMP/term.json" > "$TMP/term.out" 2>&1 &
-		pid=$!
-		i=0
-		while [ $i -lt 300 ] && ! grep -q "explore: minimise: " "$TMP/term.out"; do sleep 0.1; i=$((i + 1)); done
-		sleep 1
-		kill -TERM $pid
-		reap $pid 30
-		if [ $rc -eq 7 ] && [ -z "$(left)" ] && [ "$(jget "$TMP/term.json" "d['minimize']['stopped']")" = interrupted ]; then
-			ok "SIGTERM while minimising: exit 7 ${secs}s later, host restored, minimize.stopped interrupted"
-		else
-			bad "SIGTERM while minimising: exit $rc after ${secs}s (137: SIGKILLed at 30s), state left: '$(left)' ($(tail -1 "$TMP/term.out"))"
-		fi
-		# SIGINT while a failing run's own --minimize goes on
-		"$MOVESTRESS" explore --size=8M --runtime=2s --seed=5 --inject=corrupt:300 --minimize \
-			--minimize-time=120s > "$TMP/int.out" 2>&1 &
-		pid=$!
-		i=0
-		while [ $i -lt 300 ] && ! grep -q "explore: minimise: " "$TMP/int.out"; do sleep 0.1; i=$((i + 1)); done
-		sleep 1
-		kill -INT $pid
-		reap $pid 30
-		if [ $rc -eq 7 ] && [ -z "$(left)" ]; then
-			ok "SIGINT while a failing run minimises: exit 7 ${secs}s later, host restored"
-		else
-			bad "SIGINT while a failing run minimises: exit $rc after ${secs}s (137: SIGKILLed at 30s), state left: '$(left)'"
-		fi
+		# SIGTERM while it minimises, SIGINT while a failing run's own --minimize goes on:
+		# exit 7, host restored, the result says so
+		signal_minimise TERM term --replay="$TMP/fail.xlog" --reclaim=pageout
+		signal_minimise INT int --size=8M --runtime=2s --seed=5 --inject=corrupt:300
 		rm -f movestress-explore-5*.xlog*
 	fi
 	"$MOVESTRESS" cleanup --quiet > /dev/null 2>&1
