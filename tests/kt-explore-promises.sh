@@ -52,6 +52,15 @@ reap() {
 	secs=$(( ($(date +%s%N) - t0) / 100000000 ))
 	secs="$((secs / 10)).$((secs % 10))"
 }
+# interrupt ARGS...: movestress ARGS, SIGINT 2 s in; its exit code in $rc
+interrupt() {
+	"$MOVESTRESS" "$@" &
+	pid=$!
+	sleep 2
+	kill -INT $pid
+	wait $pid
+	rc=$?
+}
 # signal_minimise SIG NAME ARGS...: explore ARGS --minimize, SIG a second into the minimisation
 signal_minimise() {
 	sig=$1
@@ -247,12 +256,7 @@ fi
 # ---- 9: an interrupted explore result says why
 item=9
 if want 9; then
-	"$MOVESTRESS" explore --size=4M --runtime=60s --output="$TMP/i.json" > /dev/null 2>&1 &
-	pid=$!
-	sleep 2
-	kill -INT $pid
-	wait $pid
-	rc=$?
+	interrupt explore --size=4M --runtime=60s --output="$TMP/i.json" > /dev/null 2>&1
 	why=$(jget "$TMP/i.json" "d['interruption']['reason']")
 	[ $rc -eq 7 ] && echo "$why" | grep -q SIGINT && ok "SIGINT: exit 7, interruption.reason '$why'" ||
 		bad "SIGINT: exit $rc, interruption.reason '$why'"
@@ -282,12 +286,7 @@ if want 10; then
 	v=$(grep "^verdict" "$TMP/k.out")
 	[ $rc -eq 2 ] && echo "$v" | grep -q "(exit 2" && n=$((n + 1)) ||
 		bad "run --exit-codes=kselftest: exit $rc, verdict line '$v'"
-	"$MOVESTRESS" explore --size=4M --runtime=60s --exit-codes=automake > "$TMP/a.out" 2>&1 &
-	pid=$!
-	sleep 2
-	kill -INT $pid
-	wait $pid
-	rc=$?
+	interrupt explore --size=4M --runtime=60s --exit-codes=automake > "$TMP/a.out" 2>&1
 	v=$(grep "verdict" "$TMP/a.out")
 	[ $rc -eq 99 ] && echo "$v" | grep -q "(exit 99" && n=$((n + 1)) ||
 		bad "explore --exit-codes=automake after SIGINT: exit $rc, verdict line '$v'"
