@@ -26,7 +26,6 @@
 #include "report/vmreport.h"
 #include "cli/tap.h"
 
-#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,10 +13,8 @@
 #include "cli/options.h"
 #include "pressure/mthp.h"
 #include "pressure/pressure.h"
-#include "pressure/sysstate.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <inttypes.h>
 #include <limits.h>
