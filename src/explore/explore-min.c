@@ -44,13 +44,13 @@ static int still_fails(const struct xrec *rec, size_t n, void *arg)
 			       .rec = (struct xrec *)rec, .n = n };
 	struct xp_cfg cfg = m->cfg;
 	struct xp_result res;
-	uint64_t left;
+	uint64_t now = now_ns(), left;
 	bool same;
 
-	if (!going_on(m))
+	if (!going_on(m) || now >= m->deadline)
 		return -1;
 	/* a replay ends when its records do, or at the deadline: then it is no failure of ours */
-	left = m->deadline - now_ns();
+	left = m->deadline - now;
 	cfg.runtime_ns = left < cfg.runtime_ns ? left : cfg.runtime_ns;
 	cfg.replay = &f;
 	xp_run(&cfg, &res);
@@ -86,8 +86,11 @@ static size_t minimise(struct min_ctx *m, struct xrec *rec, size_t n)
 		}
 	}
 	free(tmp);
-	if (going_on(m))
-		n = xlog_ddmin(rec, n, still_fails, m, m->deadline - now_ns());
+	if (going_on(m)) {
+		uint64_t now = now_ns();
+
+		n = xlog_ddmin(rec, n, still_fails, m, m->deadline > now ? m->deadline - now : 0);
+	}
 	for (i = 0; i < n && going_on(m); i++)
 		while (rec[i].npages > 1 && going_on(m)) {
 			uint32_t was = rec[i].npages;
