@@ -48,6 +48,8 @@ START_TEST(test_weights_bad)
 {
 	static const char *const bad[] = {
 		"nosuchop:1", "move:0", "move:-1", "move:x", "move:", "move:1,inject:1", "move:99999999",
+		/* issue 22: a duplicate keeping its last weight, "+5", " 5", an empty op */
+		"move:1,move:5", "move:+5", "move: 5", "move:1,", ",move", "move,,fork",
 		"zeropage:0", "fault-zero:-2", "write:w", "thp-refill:", "write:1,thp-refil:1", "zero-page:1",
 	};
 	struct xweights w;
@@ -131,7 +133,7 @@ START_TEST(test_log_corrupt)
 END_TEST
 
 /* fails when both records with slot 13 and 77 are there, in that order */
-static bool needs_two(const struct xrec *rec, size_t n, void *arg)
+static int needs_two(const struct xrec *rec, size_t n, void *arg)
 {
 	size_t i;
 	int seen = 0;
@@ -146,6 +148,30 @@ static bool needs_two(const struct xrec *rec, size_t n, void *arg)
 	return seen == 2;
 }
 
+/* fails for anything, but stops the search after 5 calls */
+static int stops(const struct xrec *rec, size_t n, void *arg)
+{
+	(void)rec;
+	(void)n;
+	return ++*(unsigned *)arg > 5 ? -1 : 1;
+}
+
+/* a predicate that says stop (the budget, a signal): ddmin returns what it has at once */
+START_TEST(test_ddmin_stop)
+{
+	struct xrec rec[1000];
+	unsigned calls = 0;
+	size_t i, n;
+
+	for (i = 0; i < 1000; i++)
+		rec[i] = (struct xrec){ .op = XOP_MOVE1, .slot = (uint32_t)i, .npages = 1 };
+	n = xlog_ddmin(rec, 1000, stops, &calls, 60ULL * 1000000000ULL);
+	ck_assert_uint_eq(calls, 6);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, 1000);
+}
+END_TEST
+
 START_TEST(test_ddmin)
 {
 	struct xrec rec[200];
@@ -156,7 +182,7 @@ START_TEST(test_ddmin)
 		rec[i] = (struct xrec){ .op = XOP_MOVE1, .slot = (uint32_t)(i * 7 % 101), .npages = 1 };
 	rec[30].slot = 13;
 	rec[150].slot = 77;
-	ck_assert(needs_two(rec, 200, &calls));
+	ck_assert(needs_two(rec, 200, &calls) > 0);
 	n = xlog_ddmin(rec, 200, needs_two, &calls, 10ULL * 1000000000ULL);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(rec[0].slot, 13);
@@ -309,5 +335,5 @@ START_TEST(test_invariant_no_chance)
 }
 END_TEST
 
-CHECK_MAIN("explore", test_rows, test_invariant_rule, test_invariant_no_chance, test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin,
+CHECK_MAIN("explore", test_rows, test_invariant_rule, test_invariant_no_chance, test_weights, test_weights_bad, test_log_roundtrip, test_log_corrupt, test_ddmin, test_ddmin_stop,
 	   test_repro)

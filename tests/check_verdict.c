@@ -101,6 +101,22 @@ START_TEST(test_exit_maps)
 }
 END_TEST
 
+/* the verdict line says the code the process exits with (issue 22) */
+START_TEST(test_exit_note)
+{
+	struct opts o;
+	char buf[64];
+
+	opts_defaults(&o);
+	ck_assert_str_eq(exit_code_note(&o, MS_EXIT_KNOWN_BUG, buf, sizeof(buf)), "exit 6");
+	snprintf(o.exit_codes, sizeof(o.exit_codes), "kselftest");
+	ck_assert_str_eq(exit_code_note(&o, MS_EXIT_KNOWN_BUG, buf, sizeof(buf)), "exit 2 (kselftest's for 6)");
+	ck_assert_str_eq(exit_code_note(&o, MS_EXIT_PASS, buf, sizeof(buf)), "exit 0");
+	snprintf(o.exit_codes, sizeof(o.exit_codes), "automake");
+	ck_assert_str_eq(exit_code_note(&o, MS_EXIT_INTERRUPTED, buf, sizeof(buf)), "exit 99 (automake's for 7)");
+}
+END_TEST
+
 static char dir[64];
 
 static void mkdir_tmp(void)
@@ -117,14 +133,14 @@ START_TEST(test_output_refuses)
 
 	mkdir_tmp();
 	/* a device node, a FIFO, a symlink, a directory: refused, and left alone */
-	ck_assert_int_ne(output_check("/dev/null", err, sizeof(err)), 0);
+	ck_assert_int_ne(output_check("output", "/dev/null", err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "character device"));
 	ck_assert_int_ne(write_json_file("/dev/null", j), 0);
 	ck_assert_int_eq(stat("/dev/null", &st), 0);
 	ck_assert(S_ISCHR(st.st_mode));
 	snprintf(p, sizeof(p), "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(p, 0600), 0);
-	ck_assert_int_ne(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_ne(output_check("output", p, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "FIFO"));
 	ck_assert_int_ne(write_json_file(p, j), 0);
 	ck_assert_int_eq(lstat(p, &st), 0);
@@ -133,25 +149,25 @@ START_TEST(test_output_refuses)
 	snprintf(q, sizeof(q), "%s/target", dir);
 	snprintf(p, sizeof(p), "%s/link", dir);
 	ck_assert_int_eq(symlink(q, p), 0);
-	ck_assert_int_ne(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_ne(output_check("output", p, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "symbolic link"));
 	ck_assert_int_ne(write_json_file(p, j), 0);
 	ck_assert_int_eq(lstat(p, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
 	unlink(p);
-	ck_assert_int_ne(output_check(dir, err, sizeof(err)), 0);
+	ck_assert_int_ne(output_check("output", dir, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "directory"));
 	/* a directory that does not exist: known before the run */
 	snprintf(p, sizeof(p), "%s/no/such/dir.json", dir);
-	ck_assert_int_eq(output_check(p, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(output_check("output", p, err, sizeof(err)), -ENOENT);
 	/* a new file, and a regular file: fine, and the check leaves nothing behind */
 	snprintf(p, sizeof(p), "%s/r.json", dir);
-	ck_assert_int_eq(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_eq(output_check("output", p, err, sizeof(err)), 0);
 	ck_assert_int_ne(access(p, F_OK), 0);
 	snprintf(q, sizeof(q), "%s.tmp", p);
 	ck_assert_int_ne(access(q, F_OK), 0);
 	ck_assert_int_eq(write_json_file(p, j), 0);
-	ck_assert_int_eq(output_check(p, err, sizeof(err)), 0);
+	ck_assert_int_eq(output_check("output", p, err, sizeof(err)), 0);
 	ck_assert_int_eq(write_json_file(p, j), 0);
 	ck_assert_int_ne(access(q, F_OK), 0);
 	unlink(p);
@@ -201,5 +217,5 @@ START_TEST(test_output_enospc)
 }
 END_TEST
 
-CHECK_MAIN("verdict", test_table, test_verdicts, test_counts_json, test_exit_maps, test_output_refuses,
+CHECK_MAIN("verdict", test_table, test_verdicts, test_counts_json, test_exit_maps, test_exit_note, test_output_refuses,
 	   test_output_enospc)

@@ -31,6 +31,8 @@ static const struct xrec all_ops[] = {
 	{ 0, XOP_MOVESPLIT, 0, XF_DONE, 600, 40, 0, 0 },
 	{ 1, XOP_FAULT, 0, XF_DONE, 1110, 1, 0, 0 },
 	{ 0, XOP_DONTNEED, 0, XF_DONE, 30, 4, 0, 0 },
+	{ 0, XOP_FREE, 0, XF_DONE, 700, 4, 0, 0 },	/* kept: written again */
+	{ 0, XOP_FREE, 1, XF_DONE, 710, 4, 0, 0 },	/* with MADV_PAGEOUT: discarded, dropped */
 	{ 1, XOP_MOVEN, 0, XF_DONE, 1120, 4, 0, 0 },
 	{ 0, XOP_MOVEHOLES, 0, XF_DONE, 29, 6, 0, 0 },	/* 29 and 34 moved over the holes 30..33 */
 	{ 1, XOP_DONTNEED, 0, XF_DONE, 1130, 2, 0, 0 },

@@ -2,6 +2,7 @@
 /* Subcommands: a table of verbs, each a function taking the parsed options. */
 #include "config.h"
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "scenarios/cowork.h"
 #include "report/bench.h"
 #include "report/compare.h"
@@ -25,7 +26,6 @@
 #include "report/vmreport.h"
 #include "cli/tap.h"
 
-#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,50 +33,22 @@
 #include <sys/stat.h>
 #include <time.h>
 
-struct verb {
-	const char *name;
-	const char *args;
-	const char *help;
-	int (*fn)(struct opts *o, int argc, char **argv, int pos);
-	/* the options it takes: names and "@category"s of opt_table */
-	const char *opts;
-	int min_args, max_args;	/* positional arguments */
-};
 
 #define CLI_MAX_ARGS	(CMP_MAX_RUNS + 1)
 
 /* what every command takes */
 #define COMMON_OPTS "exit-codes "
 
+/* the output file and signals are the command layer's (command.h) */
 static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 {
+	json_t *result = NULL;
+	int ret, werr;
+
 	if (pos < argc) {
 		fprintf(stderr, "movestress: run: unexpected argument '%s' (options are --name=value)\n", argv[pos]);
 		return MS_EXIT_USAGE;
 	}
-	json_t *result = NULL;
-	sigset_t sigs, old;
-	struct timespec zero = { 0, 0 };
-	char err[700];
-	int ret, werr;
-
-	/* only ever replace a regular file, and know before the run that we can */
-	if (o->output[0] && output_check(o->output, err, sizeof(err))) {
-		fprintf(stderr, "movestress: %s\n", err);
-		return MS_EXIT_USAGE;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	/*
-	 * Signals stay blocked for the whole command, between trials too:
-	 * each run takes them in its main loop (or finds them pending there),
-	 * so the host is restored and the result written whenever they come.
-	 */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
 	ret = o->tap ? tap_main(o) : run_trials(o, &result);
 	if (result && o->output[0] && (werr = write_json_file(o->output, result))) {
 		fprintf(stderr, "movestress: --output: cannot write %s: %s\n", o->output, strerror(-werr));
@@ -84,10 +56,6 @@ static int cmd_run(struct opts *o, int argc, char **argv, int pos)
 			ret = MS_EXIT_ENV;
 	}
 	json_decref(result);
-	/* a signal that came after the last run's main loop: that run was complete */
-	while (sigtimedwait(&sigs, NULL, &zero) > 0)
-		;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
@@ -257,7 +225,6 @@ static int cmd_bench(struct opts *o, int argc, char **argv, int pos)
 	(void)argc;
 	(void)argv;
 	(void)pos;
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	return bench_main(o);
 }
 
@@ -355,25 +322,28 @@ static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
 
 static const struct verb verbs[] = {
 	{ "run", "[OPTIONS]", "run one stress scenario and check it with the oracle", cmd_run,
-	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0 },
-	/* --ops here is explore's row (NAME:W,...), in run it is workload's (N) */
+	  COMMON_OPTS "@workload @health @pressure @cowork @jank @output", 0, 0, .files = "output", .runs = true },
+	/* --ops, --inject and --replay here are explore's rows, in run workload's and jank's */
 	{ "explore", "[--ops=NAME:W,...] [--seed=N]", "seeded random concurrent op mix, verified while it runs; --record, --replay, --minimize", cmd_explore,
-	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout inject replay output known-bugs reclaim swap io", 0, 0 },
+	  COMMON_OPTS "@explore movers handlers size runtime seed hang-timeout output known-bugs reclaim swap io", 0, 0,
+	  .files = "output record", .runs = true },
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
-	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
+	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject@health known-bugs", 0, 0,
+	  .runs = true },
 	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
-	  COMMON_OPTS "json matrix", 0, 0 },
+	  COMMON_OPTS "json matrix", 0, 0, .runs = false },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
-	  COMMON_OPTS "quiet", 0, 0 },
+	  COMMON_OPTS "quiet", 0, 0, .runs = false },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
-	  COMMON_OPTS "json", 1, 1 },
+	  COMMON_OPTS "json", 1, 1, .runs = false },
 	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
-	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
+	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS, .runs = false },
+	/* its --output is a directory, checked by report itself */
 	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
-	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	  COMMON_OPTS "output", 1, CMP_MAX_RUNS, .runs = false },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,
-	  COMMON_OPTS, 1, 1 },
+	  COMMON_OPTS, 1, 1, .runs = false },
 	{ NULL },
 };
 
@@ -465,5 +435,5 @@ int cli_main(int argc, char **argv)
 				(int)strcspn(v->args, " "), v->args, v->name, v->args);
 		return exit_code_map(&o, MS_EXIT_USAGE);
 	}
-	return exit_code_map(&o, v->fn(&o, argc - 1, argv + 1, npos ? posv[0] : argc - 1));
+	return exit_code_map(&o, command_run(v, &o, argc - 1, argv + 1, npos ? posv[0] : argc - 1));
 }

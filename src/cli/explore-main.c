@@ -10,15 +10,14 @@
 #include "cli/explore-main.h"
 #include "explore/explore.h"
 #include "core/report.h"
-#include "engine/signals.h"
+#include "cli/options.h"
 #include "pressure/mthp.h"
 #include "pressure/pressure.h"
-#include "pressure/sysstate.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,6 +143,66 @@ static void replay_drop_unsupported(struct xlog_file *log)
 	}
 }
 
+/* an option given that the log contradicts: one line, a usage error */
+static int contradicts(const struct opts *o, const char *opt, bool differs, const char *what)
+{
+	if (!opts_given(o, opt) || !differs)
+		return 0;
+	fprintf(stderr, "movestress: --%s: the replayed log %s; a replay runs what the log says (leave --%s out)\n",
+		opt, what, opt);
+	return MS_EXIT_USAGE;
+}
+
+/*
+ * --replay: what runs is the log's, so the options that would say
+ * otherwise are refused, and the ones the log sets are set to what it
+ * says (the result echoes what ran); its regions have the limit of a
+ * fresh run's --size, and a log with nothing that ran replays nothing.
+ */
+static int replay_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log)
+{
+	char err[PATH_MAX + 200], what[96];
+	uint64_t size;
+	size_t i, ran = 0;
+	int ret;
+
+	if (xlog_read(o->replay, log, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return MS_EXIT_USAGE;
+	}
+	for (i = 0; i < log->n; i++)
+		ran += !!(log->rec[i].flags & (XF_DONE | XF_FAIL));
+	if (!ran) {
+		fprintf(stderr, "movestress: --replay: %s has no op that ran (%zu records): nothing to replay\n",
+			o->replay, log->n);
+		return MS_EXIT_USAGE;
+	}
+	size = (uint64_t)log->npages * MS_PAGE_SIZE;
+	snprintf(err, sizeof(err), "--replay: %s's regions", o->replay);
+	if (opts_check_size(size, err))
+		return MS_EXIT_USAGE;
+	snprintf(what, sizeof(what), "has %" PRIu64 "M per region", size >> 20);
+	if ((ret = contradicts(o, "size", cfg->npages != log->npages, what)))
+		return ret;
+	snprintf(what, sizeof(what), "has %u op threads", log->nthreads);
+	if ((ret = contradicts(o, "movers", o->movers != log->nthreads, what)))
+		return ret;
+	snprintf(what, sizeof(what), "has seed %" PRIu64, log->seed);
+	if ((ret = contradicts(o, "seed", o->seed != log->seed, what)) ||
+	    (ret = contradicts(o, "ops", true, "has its own ops")) ||
+	    (ret = contradicts(o, "contend", true, "has its own pages")) ||
+	    (ret = contradicts(o, "inject", true, "has its own negative controls, if any")))
+		return ret;
+	replay_drop_unsupported(log);
+	cfg->replay = log;
+	cfg->seed = o->seed = log->seed;
+	o->seed_set = true;
+	cfg->threads = o->movers = log->nthreads;
+	cfg->npages = log->npages;
+	o->size = size;
+	return 0;
+}
+
 static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log)
 {
 	char err[400];
@@ -175,25 +234,24 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 		fprintf(stderr, "movestress: explore: skipped: no op of --ops is supported by this kernel\n");
 		return MS_EXIT_SKIP;
 	}
-	if (o->replay[0]) {
-		if (xlog_read(o->replay, log, err, sizeof(err))) {
-			fprintf(stderr, "movestress: %s\n", err);
-			return MS_EXIT_USAGE;
-		}
-		replay_drop_unsupported(log);
-		cfg->replay = log;
-		cfg->seed = log->seed;
-		cfg->threads = log->nthreads;
-		cfg->npages = log->npages;
-	}
+	if (o->replay[0] && (ret = replay_from(o, cfg, log)))
+		return ret;
 	if (inject_from(o->inject, cfg))
 		return MS_EXIT_USAGE;
+	/* the sizes exist: known before the banner, as every bad option is */
+	if (mthp_validate(o->mthp, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return MS_EXIT_USAGE;
+	}
 	return 0;
 }
 
 static void print_verdict(const struct xp_cfg *cfg, const struct xp_result *res)
 {
-	printf("explore: verdict %s (exit %d)%s, seed %" PRIu64 "\n", exit_verdict(res->code), res->code,
+	char note[64];
+
+	printf("explore: verdict %s (%s)%s, seed %" PRIu64 "\n", exit_verdict(res->code),
+	       exit_code_note(cfg->o, res->code, note, sizeof(note)),
 	       !res->failed && res->moved_but_failed ? ": the known kernel bug move-eexist, as `run` counts it" : "",
 	       cfg->seed);
 }
@@ -211,28 +269,36 @@ static void print_mthp(json_t *mthp)
 static void print_minimise(const struct xp_result *res, const struct xp_min *m)
 {
 	if (!m->reproduced) {
-		printf("explore: minimise: neither a serial nor 3 concurrent replays of %zu records fail the same way (page %u %s); nothing to minimise\n",
-		       m->n0, res->fail.page, res->fail.kind);
+		printf("explore: minimise: %s (page %u %s) in %u replays, %.1fs; nothing to minimise\n",
+		       !strcmp(m->stopped, "not-reproduced") ? "neither a serial nor 3 concurrent replays fail the same way" :
+		       !strcmp(m->stopped, "budget") ? "--minimize-time was up before a replay failed the same way" :
+		       "interrupted before a replay failed the same way", res->fail.page, res->fail.kind, m->trials,
+		       m->elapsed_ns / 1e9);
 		return;
 	}
-	printf("explore: minimise: %s replays of the log fail the same way; minimising\n",
+	printf("explore: minimise: %s replays of the log fail the same way; minimised\n",
 	       m->serial ? "serial" : "concurrent");
 	if (m->err) {
 		fprintf(stderr, "movestress: --minimize: cannot write %s or %s\n", m->log, m->repro);
 		return;
 	}
-	printf("explore: minimise: %zu -> %zu records in %u replays; page %u %s still fails\n"
+	printf("explore: minimise: %zu -> %zu records in %u replays, %.1fs (%s); page %u %s still fails\n"
 	       "explore: minimised log %s, reproducer %s (cc -O2 -o repro %s -lpthread; serial, -c: a thread per recorded thread)\n",
-	       m->n0, m->n, m->trials, res->fail.page, res->fail.kind, m->log, m->repro, m->repro);
+	       m->n0, m->n, m->trials, m->elapsed_ns / 1e9,
+	       !strcmp(m->stopped, "done") ? "1-minimal" : !strcmp(m->stopped, "budget") ?
+	       "stopped at --minimize-time" : "stopped by a signal",
+	       res->fail.page, res->fail.kind, m->log, m->repro, m->repro);
 }
 
-static int bench(struct xp_cfg *cfg)
+static int bench(struct xp_cfg *cfg, json_t *mthp)
 {
 	struct xp_bench b;
 	int ret = xp_bench_bare(cfg, &b);
 
 	if (ret)
 		return ret;
+	mthp_measure(mthp);
+	print_mthp(mthp);
 	printf("explore bench: %u thread(s), %zu pages, %.1fs each in %d alternating slices, no verifiers, each thread on its own pages\n"
 	       "  bare UFFDIO_MOVE loop:     %10.0f moves/s\n"
 	       "  explore, --ops=move:1:     %10.0f moves/s\n"
@@ -245,22 +311,15 @@ static int bench(struct xp_cfg *cfg)
 }
 
 /* run (or replay) once, the result, the op log, --minimize */
-static int explore_once(struct opts *o, struct xp_cfg *cfg)
+static int explore_once(struct opts *o, struct xp_cfg *cfg, json_t *mthp)
 {
 	struct xp_result res;
 	struct xp_min m;
-	json_t *mthp = NULL;
 	char base[540];
 	int ret, saved;
 
-	ret = mthp_setup(o->mthp, &mthp);
-	if (ret) {
-		sysstate_restore_all();
-		json_decref(mthp);
-		return ret;
-	}
 	ret = xp_run(cfg, &res);
-	mthp_done(mthp);
+	mthp_measure(mthp);
 	if (ret == MS_EXIT_SKIP || ret == MS_EXIT_ENV) {
 		json_decref(mthp);
 		if (o->output[0] && res.json && write_json_file(o->output, res.json))
@@ -276,15 +335,27 @@ static int explore_once(struct opts *o, struct xp_cfg *cfg)
 	print_verdict(cfg, &res);
 	saved = xp_log_save(cfg, &res, base, sizeof(base));
 	if (saved < 0)
-		fprintf(stderr, "movestress: --record: cannot write %s\n", base);
+		fprintf(stderr, "movestress: --record: cannot write %s: %s\n", base, strerror(-saved));
 	else if (saved)
 		printf("explore: op log (%zu records%s) in %s; replay with --replay=%s\n", res.log.n,
 		       cfg->keep_log ? "" : ", the tail of each thread", base, base);
 	if (o->output[0] && write_json_file(o->output, res.json))
 		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
 	if (o->minimize && res.failed) {
-		xp_minimise(cfg, &res, base, &m);
+		int code;
+
+		printf("explore: minimise: %zu records, within --minimize-time=%.0fs\n", res.log.n,
+		       o->minimize_time_ns / 1e9);
+		code = xp_minimise(cfg, &res, base, &m);
+
 		print_minimise(&res, &m);
+		xp_result_minimised(&res, &m, code);
+		if (o->output[0] && write_json_file(o->output, res.json))
+			fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
+		if (code == MS_EXIT_INTERRUPTED) {
+			printf("explore: verdict interrupted: %s (the run's failure stands)\n", m.reason);
+			ret = code;
+		}
 	} else if (o->minimize) {
 		printf("explore: --minimize: %s; nothing to minimise\n", ret == MS_EXIT_PASS ?
 		       "the run passed" : "no failure of the ledger or an op (only the known kernel bug or a kernel report)");
@@ -293,25 +364,39 @@ static int explore_once(struct opts *o, struct xp_cfg *cfg)
 	return ret;
 }
 
+/*
+ * The command layer (command.h) has checked --output and --record, holds
+ * the signals for the whole command and restores the host (the mTHP sizes
+ * too) on the way out.
+ */
 int explore_main(struct opts *o)
 {
 	struct xlog_file log = { 0 };
-	struct sigwatch sig;
 	struct xp_cfg cfg;
+	json_t *mthp = NULL;
+	char why[300];
 	int ret;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = config_from(o, &cfg, &log);
 	if (ret)
-		return ret;
+		goto out;
 	printf("explore: seed %" PRIu64 "%s, %u op threads, %u verifiers, %u handlers, %zu pages per region\n",
 	       cfg.seed, cfg.replay ? " (from the replayed log)" : "", cfg.threads, cfg.verifiers,
 	       cfg.handlers, cfg.npages);
-	/* signals: blocked for the whole command; the engine's main loop takes them */
-	sigwatch_hold(&sig);
-	ret = o->bench_bare ? bench(&cfg) : explore_once(o, &cfg);
-	sigwatch_drain(&sig);
-	sigwatch_release(&sig);
+	ret = mthp_hold(o->mthp, &mthp, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "movestress: %s\n", why);
+		json_decref(mthp);
+		ret = MS_EXIT_ENV;
+		goto out;
+	}
+	if (o->bench_bare) {
+		ret = bench(&cfg, mthp);
+		json_decref(mthp);
+	} else {
+		ret = explore_once(o, &cfg, mthp);
+	}
+out:
 	free(log.rec);
 	return ret;
 }

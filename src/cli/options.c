@@ -12,11 +12,13 @@
 #include "scenarios/cowork.h"
 #include "pressure/lru-gen.h"
 #include "explore/explore.h"
+#include "core/report.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +108,7 @@ const struct opt_desc opt_table[] = {
 	  "named preset: jank = --mode=jank with its defaults, applied where it appears (later options override it)",
 	  "jank" },
 	{ "replay", OPT_STR, OFF(replay), NULL, 0, 0, NULL, "FILE",
-	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears; explore: an op log (--record) to re-execute", "jank" },
+	  "jank: set the scenario from a replay file (docs/replay.md), applied where it appears", "jank" },
 	{ "frame-period", OPT_STR, OFF(frame_period), "60hz", 0, 0, NULL, "PERIOD",
 	  "jank: UI frame period: 60hz|90hz|120hz or a duration such as 16.67ms", "jank" },
 	{ "gc-threads", OPT_UINT, OFF(movers), NULL, 1, 1024, NULL, "N",
@@ -165,6 +167,10 @@ const struct opt_desc opt_table[] = {
 	/* the same name as run's --ops: each command's option list says which row it takes */
 	{ "ops", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W,...",
 	  "explore: the ops to run and their weights W (1..1000000; a bare NAME takes the default weight), see `movestress list`", "explore" },
+	{ "inject", OPT_STR, OFF(inject), NULL, 0, 0, NULL, "KIND:PAGE",
+	  "explore: negative control a third into the run: damage page PAGE (corrupt|zero|dup|lose:PAGE), caught by the verifiers, or hang:PAGE to block explore/0 in a fault", "explore" },
+	{ "replay", OPT_STR, OFF(replay), NULL, 0, 0, NULL, "FILE",
+	  "explore: re-execute an op log (--record, or a failing run's movestress-explore-SEED.xlog); the log says what runs", "explore" },
 	{ "verifiers", OPT_UINT, OFF(verifiers), "1", 0, 16, NULL, "N",
 	  "explore: verifier threads checking pages against the ledger while ops run, named verify/N", "explore" },
 	{ "contend", OPT_UINT, OFF(contend), "30", 0, 100, NULL, "PCT",
@@ -360,7 +366,8 @@ static const struct {
 	int (*apply)(struct opts *o, const struct opt_desc *d);	/* 0 or -EINVAL, message printed */
 } opt_hooks[] = {
 	{ "scenario", NULL, jank_scenario_apply },
-	{ "replay", NULL, explore_replay_apply },
+	{ "replay", "jank", jank_replay_apply },
+	{ "replay", "explore", explore_replay_apply },
 	{ "frame-period", NULL, jank_frame_period_apply },
 	{ "gc-bursts", NULL, jank_bursts_apply },
 	{ "ops", "explore", explore_ops_apply },
@@ -471,7 +478,7 @@ static void check_unambiguous(const char *verb, const char *allowed)
 			}
 }
 
-static int check_memory(const struct opts *o)
+int opts_check_size(uint64_t size, const char *what)
 {
 	struct sysinfo si;
 	uint64_t total;
@@ -480,9 +487,9 @@ static int check_memory(const struct opts *o)
 		return 0;
 	total = (uint64_t)si.totalram * si.mem_unit;
 	/* source pages are populated once; allow at most half of RAM */
-	if (o->size > total / 2) {
-		fprintf(stderr, "movestress: --size: %" PRIu64 "M is more than this machine can hold "
-			"(at most half of RAM: %" PRIu64 "M)\n", o->size >> 20, (total / 2) >> 20);
+	if (size > total / 2) {
+		fprintf(stderr, "movestress: %s: %" PRIu64 "M is more than this machine can hold "
+			"(at most half of RAM: %" PRIu64 "M)\n", what, size >> 20, (total / 2) >> 20);
 		return -EINVAL;
 	}
 	return 0;
@@ -502,7 +509,7 @@ int opts_set(struct opts *o, const char *name, const char *val)
 /* is option @d in the space-separated @allowed ("name" or "@category")? */
 static bool opt_allowed(const struct opt_desc *d, const char *allowed)
 {
-	const char *p = allowed, *e;
+	const char *p = allowed, *e, *at;
 	size_t n;
 
 	if (!allowed)
@@ -513,9 +520,14 @@ static bool opt_allowed(const struct opt_desc *d, const char *allowed)
 		for (e = p; *e && *e != ' '; e++)
 			;
 		n = e - p;
-		if (n && *p == '@' && strlen(d->category) == n - 1 && !strncmp(p + 1, d->category, n - 1))
+		at = memchr(p, '@', n);
+		if (n && at == p && strlen(d->category) == n - 1 && !strncmp(p + 1, d->category, n - 1))
 			return true;
-		if (n && strlen(d->name) == n && !strncmp(p, d->name, n))
+		/* NAME@CATEGORY: the row of that name in that category */
+		if (at && at > p && strlen(d->name) == (size_t)(at - p) && !strncmp(p, d->name, at - p) &&
+		    strlen(d->category) == (size_t)(e - at - 1) && !strncmp(at + 1, d->category, e - at - 1))
+			return true;
+		if (n && !at && strlen(d->name) == n && !strncmp(p, d->name, n))
 			return true;
 		p = e;
 	}
@@ -638,7 +650,7 @@ int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, cons
 	}
 	if (npos)
 		*npos = n;
-	if (check_memory(o))
+	if (opts_check_size(o->size, "--size"))
 		return -EINVAL;
 	return 0;
 }
@@ -777,11 +789,21 @@ int jank_bursts_apply(struct opts *o, const struct opt_desc *d)
 
 int jank_replay_apply(struct opts *o, const struct opt_desc *d)
 {
-	char err[400];
+	char err[PATH_MAX + 200];
 
 	(void)d;
 	if (!o->replay[0])
 		return 0;
+	/* before the JSON parser: a FIFO would block its open, an op log is explore's */
+	if (input_check("replay", o->replay, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return -EINVAL;
+	}
+	if (xlog_is_log(o->replay)) {
+		fprintf(stderr, "movestress: --replay: %s is an explore op log, not a jank replay file: replay it with movestress explore --replay=%s\n",
+			o->replay, o->replay);
+		return -EINVAL;
+	}
 	if (jank_replay_load(o, o->replay, err, sizeof(err))) {
 		fprintf(stderr, "movestress: --replay: %s\n", err);
 		return -EINVAL;
@@ -794,12 +816,27 @@ int jank_replay_load(struct opts *o, const char *path, char *err, size_t len)
 	return jank_replay_read(o, path, opts_set, err, len);
 }
 
-/* --replay: an explore op log is explore's, anything else jank's replay file */
+/*
+ * explore --replay: an op log, told by its header before anything else
+ * reads it; a FIFO or a directory is refused before an open could block.
+ */
 int explore_replay_apply(struct opts *o, const struct opt_desc *d)
 {
-	if (o->replay[0] && xlog_is_log(o->replay))
+	char err[PATH_MAX + 200];
+
+	(void)d;
+	if (!o->replay[0])
 		return 0;
-	return jank_replay_apply(o, d);
+	if (input_check("replay", o->replay, err, sizeof(err))) {
+		fprintf(stderr, "movestress: %s\n", err);
+		return -EINVAL;
+	}
+	if (!xlog_is_log(o->replay)) {
+		fprintf(stderr, "movestress: --replay: %s is not an explore op log (no %.6s header; a jank replay file is run's: run --scenario=jank --replay=FILE)\n",
+			o->replay, XLOG_MAGIC);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* explore --ops=NAME:W,...: every name an op of the table, every weight 1..1000000 */

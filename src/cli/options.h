@@ -61,6 +61,12 @@ int opts_parse_cmd(struct opts *o, int argc, char **argv, const char *verb, cons
 
 /* was option @name (any row of that name) given on the command line? */
 bool opts_given(const struct opts *o, const char *name);
+/*
+ * A region of @size bytes fits (at most half of RAM: source pages are
+ * populated once): 0, or -EINVAL with one line naming @what printed
+ * ("--size", or a replayed log's regions).
+ */
+int opts_check_size(uint64_t size, const char *what);
 
 /*
  * Options that need a mode: a jank option (category "jank") given on the

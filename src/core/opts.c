@@ -133,6 +133,17 @@ int exit_code_map(const struct opts *o, int code)
 	return 1;	/* KSFT_FAIL / automake FAIL */
 }
 
+const char *exit_code_note(const struct opts *o, int code, char *buf, size_t len)
+{
+	int mapped = exit_code_map(o, code);
+
+	if (mapped == code)
+		snprintf(buf, len, "exit %d", code);
+	else
+		snprintf(buf, len, "exit %d (%s's for %d)", mapped, o->exit_codes, code);
+	return buf;
+}
+
 const char *exit_verdict(int code)
 {
 	switch (code) {

@@ -8,6 +8,7 @@
 #define MOVESTRESS_CORE_OPTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes: documented in README.md, HACKING.md and --help. */
@@ -112,6 +113,12 @@ const char *exit_verdict(int code);
 
 /* translate a movestress exit code to the --exit-codes convention */
 int exit_code_map(const struct opts *o, int code);
+/*
+ * The verdict line's "exit N": the code the process exits with, under
+ * --exit-codes the mapped one and which convention mapped it
+ * ("exit 2 (kselftest's for 6)").  @buf, returned.
+ */
+const char *exit_code_note(const struct opts *o, int code, char *buf, size_t len);
 
 /* option values as on the command line: 0 or -EINVAL/-ERANGE */
 int parse_size(const char *s, uint64_t *out);	/* bytes, K/M/G/T suffix (1024-based) */

@@ -156,7 +156,7 @@ static const char *file_kind(mode_t m)
 	       S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
-int output_check(const char *path, char *err, size_t len)
+int output_check(const char *opt, const char *path, char *err, size_t len)
 {
 	char tmp[PATH_MAX + 8];
 	struct stat st;
@@ -165,17 +165,17 @@ int output_check(const char *path, char *err, size_t len)
 	if (!strcmp(path, "-"))
 		return 0;
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
-		snprintf(err, len, "--output: %s is %s: only a regular file (or a new one) is written, use another path",
-			 path, file_kind(st.st_mode));
+		snprintf(err, len, "--%s: %s is %s: only a regular file (or a new one) is written, use another path",
+			 opt, path, file_kind(st.st_mode));
 		return -EINVAL;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		snprintf(err, len, "--output: path too long");
+		snprintf(err, len, "--%s: path too long", opt);
 		return -ENAMETOOLONG;
 	}
-	/* can we write there at all?  The way write_json_file() will */
+	/* can we write there at all?  The way write_file_safely() will */
 	if (!lstat(tmp, &st) && !S_ISREG(st.st_mode)) {
-		snprintf(err, len, "--output: %s is %s: cannot use it as the temporary file", tmp,
+		snprintf(err, len, "--%s: %s is %s: cannot use it as the temporary file", opt, tmp,
 			 file_kind(st.st_mode));
 		return -EINVAL;
 	}
@@ -183,12 +183,29 @@ int output_check(const char *path, char *err, size_t len)
 	if (fd < 0 && errno != EEXIST) {
 		int e = errno;
 
-		snprintf(err, len, "--output: cannot write %s: %s", path, strerror(e));
+		snprintf(err, len, "--%s: cannot write %s: %s", opt, path, strerror(e));
 		return -e;
 	}
 	if (fd >= 0) {
 		close(fd);
 		unlink(tmp);
+	}
+	return 0;
+}
+
+int input_check(const char *opt, const char *path, char *err, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		int e = errno;
+
+		snprintf(err, len, "--%s: cannot open %s: %s", opt, path, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, len, "--%s: %s is %s: expected a regular file", opt, path, file_kind(st.st_mode));
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -201,13 +218,14 @@ void report_set_write_fn(ssize_t (*fn)(int fd, const void *buf, size_t len))
 	json_write_fn = fn ? fn : write;
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
+
+int write_all(int fd, const void *buf, size_t len)
 {
-	int fd = *(int *)data;
+	const char *p = buf;
 	ssize_t n;
 
-	while (size) {
-		n = json_write_fn(fd, buf, size);
+	while (len) {
+		n = json_write_fn(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -215,26 +233,24 @@ static int dump_cb(const char *buf, size_t size, void *data)
 				errno = EIO;
 			return -1;
 		}
-		buf += n;
-		size -= (size_t)n;
+		p += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
 
 /*
- * Write @j to @path through @path.tmp and a rename, so a reader never sees
- * half a result; only ever replaces a regular file (a device node, FIFO,
- * symlink or directory at @path is refused), and removes the .tmp on any
- * failure (ENOSPC included: the data is checked by fsync and close).
+ * Through @path.tmp and a rename, so a reader never sees half a file;
+ * only ever replaces a regular file (a device node, FIFO, symlink or
+ * directory at @path is refused), and removes the .tmp on any failure
+ * (ENOSPC included: the data is checked by fsync and close).
  */
-int write_json_file(const char *path, json_t *j)
+int write_file_safely(const char *path, int (*fill)(int fd, void *arg), void *arg)
 {
 	char tmp[PATH_MAX + 8];
 	struct stat st;
 	int fd, err = 0;
 
-	if (!strcmp(path, "-"))
-		return json_dumpf(j, stdout, JSON_INDENT(2)) ? -EIO : (putchar('\n'), 0);
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
 		return -EINVAL;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
@@ -244,7 +260,8 @@ int write_json_file(const char *path, json_t *j)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	if (json_dump_callback(j, dump_cb, &fd, JSON_INDENT(2)) || dump_cb("\n", 1, &fd) || fsync(fd))
+	errno = 0;
+	if (fill(fd, arg) || fsync(fd))
 		err = -(errno ? errno : EIO);
 	if (close(fd) && !err)
 		err = -errno;
@@ -256,4 +273,21 @@ int write_json_file(const char *path, json_t *j)
 	if (err)
 		unlink(tmp);
 	return err;
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	return write_all(*(int *)data, buf, size);
+}
+
+static int fill_json(int fd, void *arg)
+{
+	return json_dump_callback(arg, dump_cb, &fd, JSON_INDENT(2)) || write_all(fd, "\n", 1) ? -1 : 0;
+}
+
+int write_json_file(const char *path, json_t *j)
+{
+	if (!strcmp(path, "-"))
+		return json_dumpf(j, stdout, JSON_INDENT(2)) ? -EIO : (putchar('\n'), 0);
+	return write_file_safely(path, fill_json, j);
 }

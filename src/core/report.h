@@ -25,8 +25,28 @@ void print_failures(FILE *f, const struct thread_stats *st);
  * only a regular file is ever replaced; 0/-errno, the .tmp removed
  */
 int write_json_file(const char *path, json_t *j);
-/* before the run: @path is a regular file or new, and writable; 0 or -errno with @err */
-int output_check(const char *path, char *err, size_t len);
+/*
+ * The same for any content: @fill writes it to @fd (0, or -1 with errno
+ * set); through @path.tmp (O_NOFOLLOW), fsync and a rename, replacing only
+ * a regular file (a device, FIFO, symlink or directory at @path: -EINVAL,
+ * left alone).  0 or -errno, the .tmp removed.
+ */
+int write_file_safely(const char *path, int (*fill)(int fd, void *arg), void *arg);
+/* write(2) all of @buf to @fd for a @fill: 0 or -1 (errno) */
+int write_all(int fd, const void *buf, size_t len);
+/*
+ * Before the command: --@opt=@path names a regular file or a new one, and
+ * it can be written (the way write_file_safely() will): a device (/dev/full),
+ * FIFO, symlink, directory or missing directory is refused.  0, or -errno
+ * with a one-line reason in @err ("--output: ...").
+ */
+int output_check(const char *opt, const char *path, char *err, size_t len);
+/*
+ * Before reading --@opt=@path: it exists and is a regular file (a FIFO
+ * would block the open, a directory or a device is no input).  0, or
+ * -errno with a one-line reason in @err.
+ */
+int input_check(const char *opt, const char *path, char *err, size_t len);
 /* tests: replace the write(2) write_json_file() uses (NULL: write(2) again) */
 void report_set_write_fn(ssize_t (*fn)(int fd, const void *buf, size_t len));
 const char *errno_name(int err);

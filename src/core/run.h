@@ -189,6 +189,12 @@ static inline void ledger_set(struct run *r, size_t s, uint8_t region)
 	__atomic_store_n(&r->where[s], region, __ATOMIC_RELAXED);
 }
 
+/* the address of slot @s in region @region, as a MOVE takes it */
+static inline uint64_t addr_of(const struct run *r, unsigned region, size_t s)
+{
+	return (uint64_t)(uintptr_t)region_addr(&r->reg[region], s);
+}
+
 /* xorshift64: every random choice of a run derives from --seed */
 static inline uint64_t rng_next(uint64_t *s)
 {

@@ -95,46 +95,18 @@ static void explain_open(char *why, size_t len, int dev_err, int sys_err)
 			 strerror(dev_err), strerror(sys_err));
 }
 
-int uffd_probe_features(uint64_t *features, char *why, size_t whylen)
-{
-	struct uffdio_api api = { .api = UFFD_API, .features = 0 };
-	int dev_err, sys_err, fd, ret = 0;
-
-	fd = uffd_open(NULL, &dev_err, &sys_err);
-	if (fd < 0) {
-		explain_open(why, whylen, dev_err, sys_err);
-		return fd;
-	}
-	if (ioctl(fd, UFFDIO_API, &api)) {
-		ret = -errno;
-		if (why)
-			snprintf(why, whylen, "UFFDIO_API handshake failed: %s", strerror(-ret));
-	} else {
-		*features = api.features;
-	}
-	close(fd);
-	return ret;
-}
-
-int uffd_open_api(uint64_t features, struct uffd_info *info, char *why, size_t whylen)
+/*
+ * A userfaultfd (opened as uffd_open() does) with the UFFDIO_API handshake
+ * done for @features: the fd, *@got the features it offers; or -errno with
+ * @why.  Features must be asked for in the one handshake an fd gets, so a
+ * probe (features 0) and the real open are two of these.
+ */
+static int open_handshake(uint64_t features, struct uffd_info *info, uint64_t *got, char *why,
+			  size_t whylen)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = features };
-	uint64_t avail = 0;
 	int dev_err, sys_err, fd, ret;
 
-	ret = uffd_probe_features(&avail, why, whylen);
-	if (ret)
-		return ret;
-	if ((avail & features) != features) {
-		if (why)
-			snprintf(why, whylen,
-				 "kernel lacks userfaultfd features 0x%llx%s (offers 0x%llx)",
-				 (unsigned long long)(features & ~avail),
-				 (features & ~avail & UFFD_FEATURE_MOVE) ?
-				 " (UFFD_FEATURE_MOVE: needs Linux >= 6.8)" : "",
-				 (unsigned long long)avail);
-		return -EOPNOTSUPP;
-	}
 	fd = uffd_open(info, &dev_err, &sys_err);
 	if (fd < 0) {
 		explain_open(why, whylen, dev_err, sys_err);
@@ -148,9 +120,43 @@ int uffd_open_api(uint64_t features, struct uffd_info *info, char *why, size_t w
 		close(fd);
 		return ret;
 	}
-	if (info)
-		info->features = api.features;
+	*got = api.features;
 	return fd;
+}
+
+int uffd_probe_features(uint64_t *features, char *why, size_t whylen)
+{
+	int fd = open_handshake(0, NULL, features, why, whylen);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int uffd_open_api(uint64_t features, struct uffd_info *info, char *why, size_t whylen)
+{
+	uint64_t avail = 0;
+	int ret;
+
+	/* what this kernel offers, from a temporary fd (UFFDIO_API(2const)) */
+	ret = uffd_probe_features(&avail, why, whylen);
+	if (ret)
+		return ret;
+	if ((avail & features) != features) {
+		if (why)
+			snprintf(why, whylen,
+				 "kernel lacks userfaultfd features 0x%llx%s (offers 0x%llx)",
+				 (unsigned long long)(features & ~avail),
+				 (features & ~avail & UFFD_FEATURE_MOVE) ?
+				 " (UFFD_FEATURE_MOVE: needs Linux >= 6.8)" : "",
+				 (unsigned long long)avail);
+		return -EOPNOTSUPP;
+	}
+	ret = open_handshake(features, info, &avail, why, whylen);
+	if (ret >= 0 && info)
+		info->features = avail;
+	return ret;
 }
 
 int uffd_register(int fd, void *addr, size_t len, char *why, size_t whylen)

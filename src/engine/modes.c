@@ -29,11 +29,6 @@ static inline bool quota_done(const struct worker *w)
 	return w->quota && w->st.ops >= w->quota;
 }
 
-static inline uint64_t addr_of(const struct run *r, unsigned region, size_t s)
-{
-	return (uint64_t)(uintptr_t)region_addr(&r->reg[region], s);
-}
-
 static inline bool same_vma(const struct run *r, size_t a, size_t b)
 {
 	return a / r->reg[0].vma_pages == b / r->reg[0].vma_pages;

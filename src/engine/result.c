@@ -165,6 +165,7 @@ json_t *mode_result_new(struct engine_run *e)
 /* the known kernel bugs met, then the verdict line */
 void print_verdict(struct engine_run *e)
 {
+	char note[64];
 	unsigned i;
 
 	for (i = 0; i < KNOWN_BUGS_MAX; i++)
@@ -179,7 +180,7 @@ void print_verdict(struct engine_run *e)
 		fprintf(e->out, "verdict: %s", e->v.name);
 	if (e->v.code == MS_EXIT_INTERRUPTED)
 		fprintf(e->out, ": %s", e->sig.reason);
-	fprintf(e->out, " (exit %d", e->v.code);
+	fprintf(e->out, " (%s", exit_code_note(e->run.o, e->v.code, note, sizeof(note)));
 	if (e->verify.kbsum[0] &&
 	    (e->verify.genuine || (e->v.code != MS_EXIT_KNOWN_BUG && e->v.code != MS_EXIT_FAILURE)))
 		fprintf(e->out, "; also known kernel bug %s", e->verify.kbsum);

@@ -10,12 +10,15 @@
  */
 #include "config.h"
 #include "explore/explore-int.h"
+#include "core/report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 {
@@ -31,6 +34,11 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 	}
 	if (strlen(spec) >= sizeof(buf)) {
 		snprintf(err, len, "--ops: value too long (at most %zu characters)", sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	/* strtok_r() would pass over ",," and a comma at either end: each is an empty op */
+	if (spec[0] == ',' || spec[strlen(spec) - 1] == ',' || strstr(spec, ",,")) {
+		snprintf(err, len, "--ops: an empty op in '%s': NAME or NAME:W (W 1..1000000), comma-separated", spec);
 		return -EINVAL;
 	}
 	strcpy(buf, spec);
@@ -52,11 +60,16 @@ int xweights_parse(const char *spec, struct xweights *w, char *err, size_t len)
 				 tok, names);
 			return -EINVAL;
 		}
+		if (w->w[i]) {
+			snprintf(err, len, "--ops: op %s given twice: name each op once, NAME or NAME:W", tok);
+			return -EINVAL;
+		}
 		v = xop_table[i].weight ? xop_table[i].weight : 1;
 		if (colon) {
 			errno = 0;
 			v = strtoul(colon + 1, &end, 10);
-			if (errno || end == colon + 1 || *end || v == 0 || v > 1000000 || colon[1] == '-') {
+			/* digits only: strtoul() would take "+5" and " 5" */
+			if (errno || colon[1] < '0' || colon[1] > '9' || *end || v == 0 || v > 1000000) {
 				snprintf(err, len, "--ops: invalid weight '%s' of op %s: allowed weights are 1..1000000",
 					 colon + 1, tok);
 				return -EINVAL;
@@ -119,30 +132,57 @@ void xlog_free(struct xlog *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int xlog_write(const char *path, const struct xlog_file *f)
+static int fill_log(int fd, void *arg)
 {
-	FILE *fp = fopen(path, "we");
+	const struct xlog_file *f = arg;
 	uint64_t n = f->n;
 	uint32_t v = XLOG_VERSION;
-	int ok;
 
-	if (!fp)
-		return -errno;
-	ok = fwrite(XLOG_MAGIC, 1, 7, fp) == 7 && fwrite(&v, 4, 1, fp) == 1 &&
-	     fwrite(&f->seed, 8, 1, fp) == 1 && fwrite(&f->nthreads, 4, 1, fp) == 1 &&
-	     fwrite(&f->npages, 4, 1, fp) == 1 && fwrite(&n, 8, 1, fp) == 1 &&
-	     (!n || fwrite(f->rec, sizeof(*f->rec), n, fp) == n);
-	if (fclose(fp) || !ok)
-		return -EIO;
-	return 0;
+	return write_all(fd, XLOG_MAGIC, 7) || write_all(fd, &v, 4) || write_all(fd, &f->seed, 8) ||
+	       write_all(fd, &f->nthreads, 4) || write_all(fd, &f->npages, 4) || write_all(fd, &n, 8) ||
+	       (n && write_all(fd, f->rec, n * sizeof(*f->rec))) ? -1 : 0;
+}
+
+/* through PATH.tmp and a rename: never through a symlink, into a FIFO or over a device */
+int xlog_write(const char *path, const struct xlog_file *f)
+{
+	return write_file_safely(path, fill_log, (void *)f);
+}
+
+int xlog_write_new(char *path, size_t len, uint64_t seed, const struct xlog_file *f)
+{
+	unsigned k;
+	int fd, ret;
+
+	for (k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(path, len, "movestress-explore-%" PRIu64 ".xlog", seed);
+		else
+			snprintf(path, len, "movestress-explore-%" PRIu64 ".%u.xlog", seed, k);
+		/* the name is ours once created: another run's log is never replaced */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		ret = xlog_write(path, f);
+		if (ret)
+			unlink(path);
+		return ret;
+	}
+	return -EEXIST;
 }
 
 bool xlog_is_log(const char *path)
 {
-	char magic[7];
-	FILE *fp = fopen(path, "re");
+	char magic[7], err[64];
+	FILE *fp;
 	bool yes;
 
+	if (input_check("replay", path, err, sizeof(err)))
+		return false;	/* a FIFO: its open would block */
+	fp = fopen(path, "re");
 	if (!fp)
 		return false;
 	yes = fread(magic, 1, 7, fp) == 7 && !memcmp(magic, XLOG_MAGIC, 7);
@@ -152,16 +192,21 @@ bool xlog_is_log(const char *path)
 
 int xlog_read(const char *path, struct xlog_file *f, char *err, size_t len)
 {
-	FILE *fp = fopen(path, "re");
+	FILE *fp;
 	char magic[7];
 	uint64_t n, i;
 	int ret = -EINVAL;
 
 	memset(f, 0, sizeof(*f));
+	ret = input_check("replay", path, err, len);
+	if (ret)
+		return ret;
+	fp = fopen(path, "re");
 	if (!fp) {
 		snprintf(err, len, "--replay: cannot open %s: %s", path, strerror(errno));
 		return -ENOENT;
 	}
+	ret = -EINVAL;
 	if (fread(magic, 1, 7, fp) != 7 || memcmp(magic, XLOG_MAGIC, 7)) {
 		snprintf(err, len, "--replay: %s is not an explore op log (no %s header)", path, "MSXLOG");
 		goto out;
@@ -237,6 +282,7 @@ size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64
 	bool *keep = malloc(n ? n : 1), *trial = malloc(n ? n : 1);
 	struct xrec *buf = malloc((n ? n : 1) * sizeof(*buf));
 	size_t parts = 2, alive = n, i, k, m;
+	int ret;
 
 	if (!keep || !trial || !buf) {
 		free(keep);
@@ -259,7 +305,12 @@ size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64
 					k += keep[i];
 				}
 				m = gather(rec, trial, n, buf);
-				if (!m || m == alive || !fails(buf, m, arg))
+				if (!m || m == alive)
+					continue;
+				ret = fails(buf, m, arg);
+				if (ret < 0)
+					goto out;
+				if (!ret)
 					continue;
 				memcpy(keep, trial, n);
 				alive = m;
@@ -273,6 +324,7 @@ size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64
 			parts = parts * 2 < alive ? parts * 2 : alive;
 		}
 	}
+out:
 	m = gather(rec, keep, n, buf);
 	memcpy(rec, buf, m * sizeof(*rec));
 	free(keep);

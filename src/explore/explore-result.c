@@ -93,11 +93,15 @@ int xp_log_save(const struct xp_cfg *cfg, const struct xp_result *res, char *pat
 	int ret;
 
 	snprintf(path, len, "%s", o->record[0] ? o->record : o->replay);
-	if (!path[0] && (res->code == MS_EXIT_FAILURE || res->code == MS_EXIT_KNOWN_BUG))
-		snprintf(path, len, "movestress-explore-%" PRIu64 ".xlog", cfg->seed);
-	/* a replay writes its log again only with --record */
-	if (!path[0] || (o->replay[0] && !o->record[0]))
+	if (path[0]) {
+		/* a replay writes its log again only with --record */
+		if (o->replay[0] && !o->record[0])
+			return 0;
+		ret = xlog_write(path, &res->log);
+	} else if (res->code == MS_EXIT_FAILURE || res->code == MS_EXIT_KNOWN_BUG) {
+		ret = xlog_write_new(path, len, cfg->seed, &res->log);
+	} else {
 		return 0;
-	ret = xlog_write(path, &res->log);
+	}
 	return ret ? ret : 1;
 }

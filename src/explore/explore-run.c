@@ -947,17 +947,14 @@ static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap
 	x->run.hung = 1;
 	x->run.hang_info = threads;
 	json_object_set_new(j, "health", health_block(&x->run, taint0, taint_err, marker, &v, NULL));
-	/* the op log: --record's file, or the failure log's name (a replay writes one only with --record) */
-	if (o->record[0])
-		snprintf(path, sizeof(path), "%s", o->record);
-	else if (!o->replay[0])
-		snprintf(path, sizeof(path), "movestress-explore-%" PRIu64 ".xlog", cfg->seed);
-	if (path[0]) {
+	/* the op log: --record's file, or a failure log of its own (a replay writes one only with --record) */
+	if (o->record[0] || !o->replay[0]) {
 		/* each thread's records up to its last logged (acquire): the stuck one writes no more */
 		for (i = 0; i < x->nthreads; i++)
 			__atomic_load_n(&x->thr[i].logged, __ATOMIC_ACQUIRE);
 		merge_log(x, &f);
-		if (!f.rec || xlog_write(path, &f)) {
+		snprintf(path, sizeof(path), "%s", o->record);
+		if (!f.rec || (o->record[0] ? xlog_write(path, &f) : xlog_write_new(path, sizeof(path), cfg->seed, &f))) {
 			fprintf(stderr, "movestress: explore: cannot write the op log %s\n", path);
 			path[0] = '\0';
 		}

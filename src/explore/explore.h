@@ -55,16 +55,23 @@ struct xlog_file {
 #define XLOG_MAGIC	"MSXLOG\n"
 #define XLOG_VERSION	1
 int xlog_write(const char *path, const struct xlog_file *f);
+/*
+ * A failing run's log in the working directory: movestress-explore-SEED.xlog,
+ * or SEED.2, SEED.3... when that name is taken (another failing run with
+ * the same seed keeps its log).  @path gets the name; 0 or -errno.
+ */
+int xlog_write_new(char *path, size_t len, uint64_t seed, const struct xlog_file *f);
 /* 0, or -EINVAL with the reason in @err (not a log, other version, corrupt) */
 int xlog_read(const char *path, struct xlog_file *f, char *err, size_t len);
 bool xlog_is_log(const char *path);
 
 /*
  * Delta debugging (Zeller's ddmin) over @n records: keeps a 1-minimal
- * subset for which @fails(subset) is true, within @budget_ns.  @keep is
- * written with the surviving flags.  Returns the number kept.
+ * subset for which @fails(subset) is true, within @budget_ns; @fails
+ * returns >0 (fails), 0 (does not) or <0 (stop now: keep what is found so
+ * far).  @rec is left with the survivors.  Returns the number kept.
  */
-typedef bool (*xfails_fn)(const struct xrec *rec, size_t n, void *arg);
+typedef int (*xfails_fn)(const struct xrec *rec, size_t n, void *arg);
 size_t xlog_ddmin(struct xrec *rec, size_t n, xfails_fn fails, void *arg, uint64_t budget_ns);
 
 /*
@@ -165,15 +172,24 @@ struct xp_min {
 	bool serial;		/* ... serialised in time order (else concurrently) */
 	size_t n0, n;		/* records before and after */
 	unsigned trials;	/* replays */
+	uint64_t elapsed_ns;
+	const char *stopped;	/* "done", "budget" (--minimize-time), "interrupted", "not-reproduced" */
+	char reason[160];	/* interrupted: what (a replay's interruption.reason) */
 	char log[600], repro[600];	/* the minimised log and the C reproducer written */
 	int err;		/* writing them: 0 or -errno */
 };
 /*
  * ddmin over @res's log (threads dropped first, then records, then ranges
- * halved), replaying with @cfg; writes BASE.min and BASE.repro.c.  Exit
- * code of the command (1: the run's failure stands; 5: cannot write).
+ * halved), replaying with @cfg, within --minimize-time: every replay runs
+ * at most until the deadline, and no pass starts another after it; a
+ * signal (SIGINT, SIGTERM, SIGHUP, stdout gone) taken by a replay stops
+ * it.  Writes BASE.min and BASE.repro.c of what is minimised so far.
+ * The exit code of the command: 1 the run's failure stands, 7 interrupted,
+ * 5 cannot write.
  */
 int xp_minimise(const struct xp_cfg *cfg, const struct xp_result *res, const char *base, struct xp_min *m);
+/* the "minimize" block into the result (and, interrupted, its "interruption", verdict and exit code) */
+void xp_result_minimised(struct xp_result *res, const struct xp_min *m, int code);
 
 /* --bench-bare: MOVE-only explore against a bare UFFDIO_MOVE loop, alternating slices */
 #define XP_BENCH_PAIRS 10

@@ -92,6 +92,12 @@
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE (1 << 1)
 #endif
+#ifndef MADV_FREE
+#define MADV_FREE 8
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
 #ifndef __NR_io_uring_setup
 #define __NR_io_uring_setup 425
 #endif
@@ -465,6 +471,45 @@ static void update_dontneed(struct xctx *c)
 
 	for (i = 0; i < c->rec->npages; i++)
 		xe_set_where(c, c->rec->slot + i, XOP_NOWHERE);
+}
+
+/*
+ * MADV_FREE: until written again the pages may be discarded under memory
+ * pressure (or a MADV_PAGEOUT), and a swapped-out one is discarded at once.  The update then
+ * has the kernel write each page with the byte it holds, through a pipe:
+ * a page still there is dirty again, so reclaim keeps it (it sees the
+ * dirty pte) and the ledger stays; a page already gone reads EFAULT (a
+ * user-mode-only userfaultfd lets no kernel access fault into it) and is
+ * dropped in the ledger, as MADV_DONTNEED's are.  Its lock keeps every
+ * other op away meanwhile, so no page is left in between.
+ */
+static int call_free(struct xctx *c)
+{
+	void *p = (void *)(uintptr_t)rec_addr(c, c->from);
+
+	if (madvise(p, rec_len(c), MADV_FREE))
+		return errno;
+	/* every other one (arg bit 0) reclaimed at once: the clean lazyfree pages are discarded */
+	if (c->rec->arg & 1)
+		return madvise(p, rec_len(c), MADV_PAGEOUT) ? errno : 0;
+	return 0;
+}
+
+static void update_free(struct xctx *c)
+{
+	struct xop_thread *ts = c->ts;
+	uint32_t i;
+	char b;
+
+	for (i = 0; i < c->rec->npages; i++) {
+		char *p = xe_addr(c, c->from, c->rec->slot + i) + 64;
+
+		if (write(ts->probe[1], p, 1) == 1 && read(ts->probe[0], p, 1) == 1)
+			continue;	/* still there, and dirty */
+		while (read(ts->probe[0], &b, 1) == 1)
+			;	/* discarded between the two: the byte stays in the pipe */
+		xe_set_where(c, c->rec->slot + i, XOP_NOWHERE);
+	}
 }
 
 /* a dropped page comes back: UFFDIO_COPY of a fresh stamp (no fault) */
@@ -944,6 +989,19 @@ static int need_iouring(char *why, size_t len)
 	return 0;
 }
 
+/* free: a kernel access to a discarded page must not fault into the handlers */
+static int need_user_mode_only(char *why, size_t len)
+{
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	snprintf(why, len, "no user-mode-only userfaultfd (UFFD_USER_MODE_ONLY: %s)", strerror(errno));
+	return -1;
+}
+
 static int never(char *why, size_t len)
 {
 	snprintf(why, len, "only through --inject");
@@ -1079,6 +1137,12 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.name = "migrate", .weight = 1, .help = "move_pages(2) to the other NUMA node: migration entries",
 		.range = XR_BATCH, .lock = XL_SHARED, .needs = XN_REGION,
 		.call = call_migrate, .legit = MADV_LEGIT | ERRB(EBUSY) | ERRB(ENOMEM), .supported = need_two_nodes,
+	},
+	[XOP_FREE] = {
+		.name = "free", .weight = 2,
+		.help = "MADV_FREE (every other one MADV_PAGEOUT too), then each page written by the kernel: kept, or dropped if reclaim took it",
+		.range = XR_BATCH, .lock = XL_PAGES, .needs = XN_ONE_REGION,
+		.call = call_free, .legit = MADV_LEGIT, .update = update_free, .supported = need_user_mode_only,
 	},
 	[XOP_INJECT] = {
 		.name = "inject", .weight = 0, .help = "negative control (--inject=corrupt|lose|dup|zero|hang|write|zero-write|mlock:PAGE)",

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* --mthp: mTHP sizes "always" for the run (see mthp.h). */
+/* --mthp: mTHP sizes "always" for the run, shared with other runs (see mthp.h). */
 #include "config.h"
 #include "pressure/mthp.h"
-#include "core/opts.h"
 #include "pressure/sysstate.h"
 
 #include <errno.h>
@@ -24,66 +23,77 @@ static long read_long(const char *path)
 	return v;
 }
 
-/* "always inherit madvise [never]": record "never", write "always" */
-static int mthp_always(const char *path)
+/* the next size of @spec from *@pos into @kb ("16" or "16K"): 1, 0 at the end, -EINVAL */
+static int next_size(const char *spec, size_t *pos, char *tok, size_t toklen, unsigned long *kb)
 {
-	char line[128], cur[32] = "", *a, *b;
-	FILE *f = fopen(path, "re");
-	int id;
+	const char *p = spec + *pos;
+	size_t n = strcspn(p, ",");
+	char *end;
 
-	if (!f)
-		return -errno;
-	a = fgets(line, sizeof(line), f);
-	fclose(f);
-	if (!a || !(a = strchr(line, '[')) || !(b = strchr(a, ']')) || b - a - 1 >= (int)sizeof(cur))
-		return -EPROTO;
-	memcpy(cur, a + 1, (size_t)(b - a - 1));
-	if (!strcmp(cur, "always"))
+	if (!*p)
 		return 0;
-	id = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
-	if (id < 0)
-		return id;
-	return write_file(path, "always");
+	snprintf(tok, toklen, "%.*s", (int)n, p);
+	*pos += n + (p[n] == ',');
+	if (tok[0] < '0' || tok[0] > '9')
+		return -EINVAL;
+	*kb = strtoul(tok, &end, 10);
+	if (end == tok || (*end && strcmp(end, "K") && strcmp(end, "k")))
+		return -EINVAL;
+	/* "16," ends with an empty size: refused, as a trailing comma in --ops is */
+	if (p[n] == ',' && !p[n + 1])
+		return -EINVAL;
+	return 1;
 }
 
-/*
- * --mthp=KB[,KB]: "always" for these sizes during the run (recorded with
- * sysstate first, restored after, or by `movestress cleanup`); the
- * mTHP faults of each size in the result, from its stats/anon_fault_alloc.
- */
-int mthp_setup(const char *spec, json_t **out)
+int mthp_validate(const char *spec, char *why, size_t len)
 {
-	char buf[128], *tok, *save = NULL, path[160];
-	json_t *j = json_object();
+	char tok[64], path[160];
+	unsigned long kb;
+	size_t pos = 0;
+	int ret;
 
-	*out = j;
-	if (!spec[0])
-		return 0;
-	snprintf(buf, sizeof(buf), "%s", spec);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *end;
-		unsigned long kb = strtoul(tok, &end, 10);
-		int ret;
-
+	while ((ret = next_size(spec, &pos, tok, sizeof(tok), &kb)) > 0) {
 		snprintf(path, sizeof(path), MTHP_DIR "%lukB/enabled", kb);
-		if (end == tok || (*end && strcmp(end, "K") && strcmp(end, "k")) || access(path, F_OK)) {
-			fprintf(stderr, "movestress: --mthp: '%s': not an mTHP size of this kernel (ls %s*kB)\n",
-				tok, MTHP_DIR);
-			return MS_EXIT_USAGE;
-		}
-		ret = mthp_always(path);
+		if (access(path, F_OK))
+			break;
+	}
+	if (!ret)
+		return 0;
+	snprintf(why, len, "--mthp: '%s': not an mTHP size of this kernel (ls %s*kB)", tok, MTHP_DIR);
+	return -EINVAL;
+}
+
+int mthp_hold(const char *spec, json_t **state, char *why, size_t len)
+{
+	static const char *const how_name[] = {
+		[SYSSTATE_ALREADY] = "already", [SYSSTATE_SET] = "set", [SYSSTATE_JOINED] = "joined",
+	};
+	char tok[64], path[160], host[64];
+	json_t *j = json_object();
+	enum sysstate_held how;
+	unsigned long kb;
+	size_t pos = 0;
+	int ret;
+
+	*state = j;
+	if (mthp_validate(spec, why, len))
+		return -EINVAL;
+	while (next_size(spec, &pos, tok, sizeof(tok), &kb) > 0) {
+		snprintf(path, sizeof(path), MTHP_DIR "%lukB/enabled", kb);
+		ret = sysstate_hold_value(path, "always", host, sizeof(host), &how);
 		if (ret) {
-			fprintf(stderr, "movestress: --mthp: writing %s: %s\n", path, strerror(-ret));
-			return MS_EXIT_ENV;
+			snprintf(why, len, "--mthp: %s: %s%s", path, strerror(-ret),
+				 ret == -EBUSY ? " (another movestress run holds it at another value)" : "");
+			return ret;
 		}
 		snprintf(path, sizeof(path), MTHP_DIR "%lukB/stats/anon_fault_alloc", kb);
-		json_object_set_new(j, tok, json_pack("{s:I}", "anon_fault_alloc_before",
-						      (json_int_t)read_long(path)));
+		json_object_set_new(j, tok, json_pack("{s:s, s:s, s:I}", "host", host, "setting", how_name[how],
+						      "anon_fault_alloc_before", (json_int_t)read_long(path)));
 	}
 	return 0;
 }
 
-void mthp_done(json_t *j)
+void mthp_measure(json_t *j)
 {
 	const char *k;
 	json_t *v;
@@ -95,6 +105,4 @@ void mthp_done(json_t *j)
 			json_integer_value(json_object_get(v, "anon_fault_alloc_before"))));
 		json_object_del(v, "anon_fault_alloc_before");
 	}
-	sysstate_restore_all();
 }
-

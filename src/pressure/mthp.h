@@ -2,9 +2,12 @@
 /*
  * explore --mthp=KB[,KB]: multi-size THP (mTHP) sizes set to "always" for
  * a run, through /sys/kernel/mm/transparent_hugepage/hugepages-KBkB/enabled,
- * recorded with sysstate first (restored at the end, after a signal and by
- * `movestress cleanup`); the anon folios of each size faulted in during
- * the run from its stats/anon_fault_alloc.
+ * as a sysstate shared value (pressure/sysstate.h, like task_delayacct):
+ * recorded before the change, a run that wants what another live run set
+ * joins it, the last one puts the host's value back (at the end of the
+ * command, after a signal, or by `movestress cleanup`), so two runs never
+ * undo each other.  The anon folios of each size faulted in during the run
+ * come from its stats/anon_fault_alloc (a system-wide counter).
  */
 #ifndef MOVESTRESS_MTHP_H
 #define MOVESTRESS_MTHP_H
@@ -15,12 +18,19 @@
 #define MTHP_DIR "/sys/kernel/mm/transparent_hugepage/hugepages-"
 
 /*
- * "always" for every size of @spec; *@state gets one object per size
- * (the fault counter before).  0, MS_EXIT_USAGE (not an mTHP size of
- * this kernel) or MS_EXIT_ENV, one line printed.
+ * --mthp well formed and every size one of this kernel's, before anything
+ * runs: 0, or -EINVAL with the one-line reason in @why.
  */
-int mthp_setup(const char *spec, json_t **state);
-/* each size's "anon_fault_alloc" during the run into @state; the sizes restored */
-void mthp_done(json_t *state);
+int mthp_validate(const char *spec, char *why, size_t len);
+/*
+ * "always" for every size of @spec; *@state gets one object per size:
+ * "host" (its value before any run changed it), "setting" (set: by this
+ * run; joined: another live run's; already: the host's own) and the fault
+ * counter before.  0, or -errno with @why (-EBUSY: another live run holds
+ * the size at another value).
+ */
+int mthp_hold(const char *spec, json_t **state, char *why, size_t len);
+/* each size's "anon_fault_alloc" during the run into @state (the sizes stay held) */
+void mthp_measure(json_t *state);
 
 #endif

@@ -3,7 +3,8 @@
  * What every pressure backend thread uses (pressure-int.h): the clock,
  * the stop flag, an interruptible sleep and the per-thread op record.
  * Apart from pressure.c so that the backends in their own files
- * (memcg.c, pagemap-sampler.c) do not call back into it.
+ * (memcg.c, damon.c, page-idle.c, pagemap-sampler.c) do not call back
+ * into it.
  */
 #include "config.h"
 #include "pressure/pressure-int.h"
@@ -57,4 +58,11 @@ void pstat_record(struct pstats *st, uint64_t lat, int err, uint64_t bytes, cons
 		snprintf(st->last_what, sizeof(st->last_what), "%s", what);
 	}
 	__atomic_store_n(&st->progress, st->progress + 1, __ATOMIC_RELAXED);
+}
+
+int pressure_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }

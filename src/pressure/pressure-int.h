@@ -29,6 +29,9 @@ struct backend_inst;
 #define EV_ACTIVE	(1u << 5)	/* internal: seen on the active LRU */
 #define EV_NR		5
 
+/* the pause between a thread's pressure ops (page_idle: ten of them between rounds) */
+#define PRESSURE_PAUSE_NS	(1 * 1000000ULL)
+
 /* per pressure thread: written only by the thread, merged at the end */
 struct pstats {
 	struct hist lat;
@@ -58,6 +61,18 @@ struct pthread_ctx {
 	char uring_why[160];
 };
 
+/*
+ * A --reclaim backend: one file of its own (memcg.c, damon.c,
+ * page-idle.c) with its functions and this row, named in pressure.c's
+ * pressure_table[].  How to add one: write supported() (why this host
+ * cannot, or 0); a thread (with thread_kind) that does one pressure op
+ * after another and records each with pstat_record() until
+ * pressure_stopped(), and/or begin()/end() for work the kernel does by
+ * itself (DAMON's kdamond); record every host change with sysstate first
+ * (pressure/sysstate.h) and undo it in teardown(); say which EV_* of the
+ * sampler count as the pages "reached"; report() adds its own block to
+ * the result.  A field left out is "none".
+ */
 struct pressure_backend {
 	const char *name;
 	const char *help;
@@ -129,8 +144,12 @@ bool pressure_stopped(const struct pressure *p);
 /* sleep up to @ns, waking early when the pressure stops; false if stopped */
 bool pressure_sleep(const struct pressure *p, uint64_t ns);
 
-/* memcg.c */
+/* the backends of their own files: memcg.c, damon.c, page-idle.c */
 extern const struct pressure_backend memcg_backend;
+extern const struct pressure_backend damon_backend;
+extern const struct pressure_backend page_idle_backend;
+/* qsort() order of u64s (frame numbers) */
+int pressure_cmp_u64(const void *a, const void *b);
 
 /* pagemap-sampler.c */
 struct sampler *sampler_start(struct pressure *p, bool kpageflags, char *why, size_t len);

@@ -437,8 +437,29 @@ json_t *sysstate_entries(void)
 	return j;
 }
 
+/*
+ * The value a sysfs/proc file holds: its one line, or of a file that shows
+ * its choices as "always inherit madvise [never]" (THP, mTHP) the one in
+ * brackets.  0 or -errno.
+ */
+static int read_value(const char *path, char *buf, size_t len)
+{
+	char line[256], *a, *b;
+	int ret = read_line(path, line, sizeof(line));
+
+	if (ret)
+		return ret;
+	a = strchr(line, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b)
+		snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
+	else
+		snprintf(buf, len, "%s", line);
+	return 0;
+}
+
 static int write_value_locked(const char *name, const char *path, const char *value, char *old,
-			      size_t oldlen)
+			      size_t oldlen, enum sysstate_held *how)
 {
 	json_t *info = NULL;
 	char cur[256];
@@ -450,13 +471,15 @@ static int write_value_locked(const char *name, const char *path, const char *va
 		if (old)
 			snprintf(old, oldlen, "%s", json_string_value(json_object_get(info, "old")) ?: "");
 		json_decref(info);
+		*how = SYSSTATE_JOINED;
 		return id >= 0 ? 0 : -EBUSY;
 	}
-	ret = read_line(path, cur, sizeof(cur));
+	ret = read_value(path, cur, sizeof(cur));
 	if (ret)
 		return ret;
 	if (old)
 		snprintf(old, oldlen, "%s", cur);
+	*how = SYSSTATE_ALREADY;
 	if (!strcmp(cur, value))
 		return 0;
 	id = sysstate_record("value", json_pack("{s:s, s:s}", "path", path, "old", cur));
@@ -465,14 +488,17 @@ static int write_value_locked(const char *name, const char *path, const char *va
 	ret = write_file(path, value);
 	if (ret)
 		return ret;
+	*how = SYSSTATE_SET;
 	/* the last run using it puts the old value back (if sharing fails: this one does) */
 	sysstate_shared_create(name, &id, 1, json_pack("{s:s, s:s, s:s}", "path", path, "value", value,
 			       "old", cur));
 	return 0;
 }
 
-int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+int sysstate_hold_value(const char *path, const char *value, char *old, size_t oldlen,
+			enum sysstate_held *how)
 {
+	enum sysstate_held h = SYSSTATE_ALREADY;
 	char name[256], *p;
 	int lock, ret;
 
@@ -483,9 +509,16 @@ int sysstate_write_value(const char *path, const char *value, char *old, size_t 
 	lock = sysstate_shared_lock(name);
 	if (lock < 0)
 		return lock;
-	ret = write_value_locked(name, path, value, old, oldlen);
+	ret = write_value_locked(name, path, value, old, oldlen, &h);
 	sysstate_shared_unlock(name, lock);
+	if (how)
+		*how = h;
 	return ret;
+}
+
+int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen)
+{
+	return sysstate_hold_value(path, value, old, oldlen, NULL);
 }
 
 /* ---- changes shared by concurrent runs ---- */

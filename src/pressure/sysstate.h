@@ -47,6 +47,16 @@ json_t *sysstate_entries(void);
  * one puts the old value back; a run wanting another value gets -EBUSY.
  */
 int sysstate_write_value(const char *path, const char *value, char *old, size_t oldlen);
+/*
+ * The same, and *@how says what this run did: changed it (SET), found
+ * another live run's change and joined it (JOINED: -EBUSY when that run
+ * holds another value), or found the value already there (ALREADY: nothing
+ * recorded).  A file that shows its choices as "a [b] c" (THP, mTHP) holds
+ * the bracketed one; @old gets the host's value either way.
+ */
+enum sysstate_held { SYSSTATE_ALREADY, SYSSTATE_SET, SYSSTATE_JOINED };
+int sysstate_hold_value(const char *path, const char *value, char *old, size_t oldlen,
+			enum sysstate_held *how);
 
 /* write a string to a sysfs/proc file: 0 or -errno */
 int write_file(const char *path, const char *value);

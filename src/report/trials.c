@@ -83,7 +83,7 @@ int run_trials(struct opts *o, json_t **result_out)
 	struct known_bug_counts kb = { { 0 } };
 	int ret = MS_EXIT_PASS, code;
 	unsigned i, kb_trials = 0;
-	char kbsum[128];
+	char kbsum[128], note[64];
 
 	if (!opt_list_has(o->output_format, "normal"))
 		o->quiet = true;
@@ -139,9 +139,10 @@ int run_trials(struct opts *o, json_t **result_out)
 				printf("known kernel bug %s in %u of %zu trials (counted; their measurements are kept)\n",
 				       kbsum, kb_trials, json_array_size(json_object_get(result, "trials")));
 			if (ret == MS_EXIT_KNOWN_BUG)
-				printf("verdict: known kernel bug %s (exit %d)\n", kbsum, ret);
+				printf("verdict: known kernel bug %s (%s)\n", kbsum,
+				       exit_code_note(o, ret, note, sizeof(note)));
 			else
-				printf("verdict: %s (exit %d)\n", exit_verdict(ret), ret);
+				printf("verdict: %s (%s)\n", exit_verdict(ret), exit_code_note(o, ret, note, sizeof(note)));
 		}
 	}
 	if (result) {

@@ -107,12 +107,6 @@ static inline struct jank *jank_of(struct run *r)
 	return r->mode_priv;
 }
 
-static inline uint64_t addr_of(const struct run *r, unsigned region, size_t s)
-{
-	return (uint64_t)(uintptr_t)region_addr(&r->reg[region], s);
-}
-
-
 /* jank-common.c: helpers the threads share */
 void sleep_until(uint64_t t);
 int open_task_file(pid_t tid, const char *file);
