@@ -22,6 +22,8 @@
 #include "core/uffd.h"
 #include "engine/explore.h"
 #include "report/vmreport.h"
+#include "report/matrix-out.h"
+#include "kernel/rmap-policy.h"
 #include "cli/tap.h"
 
 #include <signal.h>
@@ -165,6 +167,16 @@ static void print_matrix(const char *name)
 		       *b, *b);
 }
 
+/* NAME ROLE DEFAULT NEEDS HELP (tab-separated; "-" for no NEEDS): what vm-check boots */
+static void print_rmap_policies(void)
+{
+	const struct rmap_policy *p;
+
+	for (p = rmap_policies; p->name; p++)
+		printf("%s\t%s\t%s\t%s\t%s\n", p->name, rmap_role_name(p->role), p->in_default ? "default" : "-",
+		       p->needs ?: "-", p->help);
+}
+
 /* one group of `movestress list`: name, supported, help, and why not */
 static void print_entries(const char *title, json_t *arr)
 {
@@ -195,6 +207,10 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 	(void)pos;
 	if (o->matrix[0]) {
 		print_matrix(o->matrix);
+		return MS_EXIT_PASS;
+	}
+	if (o->rmap_policies) {
+		print_rmap_policies();
 		return MS_EXIT_PASS;
 	}
 	has_move = !uffd_probe_features(&features, uwhy, sizeof(uwhy));
@@ -359,8 +375,8 @@ static const struct verb verbs[] = {
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
 	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
-	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
-	  COMMON_OPTS "json matrix", 0, 0 },
+	{ "list", "[--json] [--matrix=quick|full] [--rmap-policies]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
+	  COMMON_OPTS "json matrix rmap-policies", 0, 0 },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
 	  COMMON_OPTS "quiet", 0, 0 },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
@@ -369,6 +385,8 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
 	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
 	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	{ "matrix", "DIR [--output=DIR] [--ktap]", "judge a vm-check results directory: cells, matrix.txt/.json/.ktap, the exit code (vm-check runs it)", cmd_matrix,
+	  COMMON_OPTS "output ktap", 1, 1 },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,
 	  COMMON_OPTS, 1, 1 },
 	{ NULL },

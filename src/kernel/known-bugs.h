@@ -43,6 +43,16 @@ json_t *known_bugs_to_json(const struct known_bug_counts *c);
 void known_bugs_from_json(json_t *arr, struct known_bug_counts *c);
 
 /*
+ * A hang's kernel stacks (vm-check's NAME.stacks: every movestress
+ * thread's /proc/PID/task/TID/stack, taken before the guest killed the
+ * cell) against the rows that a hang's stacks recognise, on the kernel
+ * @release: the matching row or NULL; *@fixed is set when @release is one
+ * the row lists as fixed (the same signature is then a new finding, not
+ * the known bug).  The matrix judge (report/matrix.c) is the caller.
+ */
+const struct known_bug *known_bugs_match_hang(const char *stacks, const char *release, bool *fixed);
+
+/*
  * The verdict of a finished run (before kernel reports and hangs, which
  * override it): @genuine findings (oracle violations, unexpected errors)
  * win over known bugs; with --known-bugs=fail (@known_fail) a known bug
