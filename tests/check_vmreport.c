@@ -255,5 +255,35 @@ START_TEST(test_report_refusals)
 }
 END_TEST
 
+/* issue 22 item 8: malformed input named for what it is, a FIFO never waited on */
+START_TEST(test_report_malformed)
+{
+	char *schema[] = { REPORT_DIR "/bad-schema" }, *cells[] = { REPORT_DIR "/bad-cells" };
+	char err[1024], cmd[512], *d = tmpdir(), *out = tmpdir();
+	char *fifo[] = { d };
+	json_t *rep = NULL, *notes, *n;
+	size_t i;
+	bool named = false;
+
+	ck_assert_int_eq(vr_build(schema, 1, out, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "schema_version 999 is not one this movestress reads"));
+	ck_assert_int_eq(vr_build(cells, 1, out, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "cells[0] is a number"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+	/* a cell's result that is a FIFO: noted as unreadable, the report still built */
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -r '%s/full' '%s' && cd '%s/full/cells' && rm jank-memcg.t1-folio.json && "
+		 "mkfifo jank-memcg.t1-folio.json", d, REPORT_DIR, d, d);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/full", d);
+	fifo[0] = cmd;
+	ck_assert_int_eq(vr_build(fifo, 1, out, &rep, err, sizeof(err)), 0);
+	notes = json_object_get(rep, "notes");
+	json_array_foreach(notes, i, n)
+		named |= strstr(json_string_value(n), "jank-memcg.t1-folio.json unreadable: not a regular file") != NULL;
+	ck_assert(named);
+	json_decref(rep);
+}
+END_TEST
+
 CHECK_MAIN("vmreport", test_t_quantiles, test_ci_known_data, test_report_fixture, test_report_shards_merge,
-	   test_report_refusals, test_report_explore_cells)
+	   test_report_refusals, test_report_explore_cells, test_report_malformed)

@@ -17,6 +17,8 @@
 #include "report/vmreport-stats.h"
 #include "report/compare.h"
 #include "report/plot.h"
+#include "report/matrix.h"
+#include "kernel/rmap-policy.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,8 +89,8 @@ static const struct vr_metric metrics[] = {
 	  VR_COUNTER, "rmap_damon_mkold_trylock_fail", -1, false, false },
 	{ "lock_anon_vma_retry", "cost", "walker found folio->mapping changed and retried (rmap_lock_anon_vma_retry)", "",
 	  VR_COUNTER, "rmap_lock_anon_vma_retry", -1, false, false },
-	{ "rmap_walk_mapping_changed", "safety", "rmap walk raced MOVE (rmap_walk_mapping_changed; must be 0)", "",
-	  VR_COUNTER, "rmap_walk_mapping_changed", -1, false, false },
+	{ "rmap_walk_mapping_changed", "safety", "rmap walk raced MOVE (" RMAP_RACE_COUNTER "; must be 0)", "",
+	  VR_COUNTER, RMAP_RACE_COUNTER, -1, false, false },
 	{ "kernel_reports", "safety", "cells with a kernel report (KASAN, lockdep, BUG, WARNING...)", "",
 	  VR_KREPORT, NULL, -1, false, false },
 	{ "oracle_violations", "safety", "oracle violations (pages lost, duplicated, corrupt...)", "",
@@ -165,10 +167,9 @@ static bool metric_value(const struct vr_metric *m, const struct vr_cell *c, dou
 
 	if (m->kind == VR_KREPORT) {
 		/* the cell's state is the harness's verdict, with or without a result */
-		if (!c->state[0] || !strcmp(c->state, "skip"))
+		if (!c->state[0] || mx_state_find(c->state) == MX_SKIP)
 			return false;
-		*out = !strcmp(c->state, "kernel") || (!strcmp(c->state, "expected-fail") &&
-						       strstr(c->text, "kernel:"));
+		*out = mx_cell_kernel_report(c->state, c->text);
 		return true;
 	}
 	/* a run's result; an explore cell's has the kernel's counters only */
@@ -564,7 +565,7 @@ static void conclude_safety(const struct vr *v, FILE *f)
 	for (i = 0; i < v->ncells; i++) {
 		const struct vr_cell *c = &v->cells[i];
 
-		if (!strcmp(c->state, "skip"))
+		if (mx_state_find(c->state) == MX_SKIP)
 			continue;
 		cells++;
 		if (metric_value(metric("rmap_walk_mapping_changed"), c, &x) && x > 0)
@@ -573,9 +574,9 @@ static void conclude_safety(const struct vr *v, FILE *f)
 			reports++;
 		if (metric_value(metric("oracle_violations"), c, &x) && x > 0)
 			viol++;
-		failed += strcmp(c->state, "pass") != 0;
+		failed += mx_state_find(c->state) != MX_PASS;
 	}
-	fprintf(f, "Safety over all %zu cells: rmap_walk_mapping_changed was non-zero in %zu, a kernel report "
+	fprintf(f, "Safety over all %zu cells: " RMAP_RACE_COUNTER " was non-zero in %zu, a kernel report "
 		"came in %zu, the oracle found violations in %zu; %zu cell(s) did not pass%s. ", cells, races,
 		reports, viol, failed, failed ? " (see the cell states below)" : "");
 }
@@ -640,7 +641,8 @@ char *vr_conclusion(const struct vr *v)
 		nmax = n > nmax ? n : nmax;
 	}
 	for (p = 0; p < v->npol; p++) {
-		if ((int)p == v->base || !strcmp(v->pol[p], "folio-unsafe"))
+		/* the control is unsafe on purpose: nothing to conclude about its cost */
+		if ((int)p == v->base || !strcmp(v->pol[p], mx_control_policy(v->head)))
 			continue;
 		conclude_benefit(v, (int)p, f, row);
 		conclude_cost(v, (int)p, f, row);

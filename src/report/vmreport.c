@@ -9,6 +9,7 @@
 #include "config.h"
 #include "report/vmreport.h"
 #include "report/vmreport-int.h"
+#include "report/matrix.h"
 #include "core/opts.h"
 #include "core/report.h"
 
@@ -63,20 +64,19 @@ static const char *const same_keys[] = { "kernel", "series", "config", NULL };
 
 static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 {
-	char path[1600], rpath[1200];
-	json_error_t je;
+	char path[1600], rpath[1200], why[256];
 	json_t *m, *c, *x;
 	const char *const *k;
 	size_t i, j;
 
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	m = json_load_file(path, 0, &je);
+	m = read_json_file(path, why, sizeof(why));
 	if (!m) {
-		snprintf(err, len, "report: %s: not a vm-check results directory (%s)", dir, je.text);
+		snprintf(err, len, "report: %s: not a vm-check results directory (matrix.json: %s)", dir, why);
 		return MS_EXIT_USAGE;
 	}
-	if (!json_is_array(json_object_get(m, "cells"))) {
-		snprintf(err, len, "report: %s: no \"cells\": not a vm-check matrix.json", path);
+	if (mx_check_json(m, path, why, sizeof(why))) {
+		snprintf(err, len, "report: %s", why);
 		json_decref(m);
 		return MS_EXIT_USAGE;
 	}
@@ -151,14 +151,16 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		else
 			snprintf(rpath, sizeof(rpath), "%s", jstr(c, "result"));
 		if (rpath[0]) {
-			cell->res = json_load_file(rpath, 0, &je);
-			if (!cell->res && res) {
+			cell->res = read_json_file(rpath, why, sizeof(why));
+			if (!cell->res && res && *jstr(c, "result")) {
 				/* an older matrix.json: the absolute path */
-				cell->res = json_load_file(jstr(c, "result"), 0, &je);
+				char why2[256];
+
+				cell->res = read_json_file(jstr(c, "result"), why2, sizeof(why2));
 			}
 			if (!cell->res) {
 				snprintf(path, sizeof(path), "%s [%s] trial %d: result %s unreadable: %s",
-					 v->scen[s], v->pol[p], t, rpath, je.text);
+					 v->scen[s], v->pol[p], t, rpath, why);
 				json_array_append_new(v->notes, json_string(path));
 			}
 		}
@@ -184,14 +186,15 @@ static void vr_free(struct vr *v)
 
 /* ---- the whole report ---- */
 
-/* which policy the others are measured against: anon_vma (today's) */
+/* which policy the others are measured against: the matrix's base (today's locking) */
 static void pick_base(struct vr *v)
 {
+	const char *base = mx_base_policy(v->head);
 	size_t i;
 
 	v->base = 0;
 	for (i = 0; i < v->npol; i++)
-		if (!strcmp(v->pol[i], "anon_vma"))
+		if (!strcmp(v->pol[i], base))
 			v->base = (int)i;
 }
 
