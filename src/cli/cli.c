@@ -318,6 +318,12 @@ static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 		free(c);
 		return MS_EXIT_USAGE;
 	}
+	if (o->output[0]) {
+		fprintf(stderr, "movestress: compare: --output is for vm-check results directories (where the report "
+			"goes); the comparison of result files goes to stdout\n");
+		free(c);
+		return MS_EXIT_USAGE;
+	}
 	/* the plot directory before the table: a bad path is a usage error */
 	if (o->plot[0] && mkdir(o->plot, 0755) && errno != EEXIST) {
 		fprintf(stderr, "movestress: --plot: cannot create directory %s: %s\n", o->plot, strerror(errno));
@@ -355,14 +361,14 @@ static int cmd_explore(struct opts *o, int argc, char **argv, int pos)
 	return explore_main(o);
 }
 
-/* compare FILE...: result files; compare DIR...: a vm-check report */
+/* compare FILE...: result files; compare DIR...: a vm-check report, on stdout */
 static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
 {
 	int i;
 
 	for (i = pos; i < argc; i++)
 		if (strncmp(argv[i], "--", 2))
-			return is_dir(argv[i]) ? cmd_report(o, argc, argv, pos) : cmd_compare(o, argc, argv, pos);
+			return is_dir(argv[i]) ? cmd_compare_dirs(o, argc, argv, pos) : cmd_compare(o, argc, argv, pos);
 	return cmd_compare(o, argc, argv, pos);
 }
 
@@ -381,8 +387,8 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "quiet", 0, 0 },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
 	  COMMON_OPTS "json", 1, 1 },
-	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
-	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
+	{ "compare", "FILE...|DIR... [--format=F] [--plot=DIR] [--output=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: their report on stdout)", cmd_compare_or_report,
+	  COMMON_OPTS "format plot output", 1, CMP_MAX_RUNS },
 	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
 	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
 	{ "matrix", "DIR [--output=DIR] [--ktap]", "judge a vm-check results directory: cells, matrix.txt/.json/.ktap, the exit code (vm-check runs it)", cmd_matrix,

@@ -48,8 +48,8 @@ static inline const char *jstr(json_t *o, const char *key)
 
 /* vmreport-md.c: the conclusion paragraph (malloc'd, NULL on no memory) */
 char *vr_conclusion(const struct vr *v);
-/* the headline metrics' plots into @dir, their markdown links into @md; -1 on error */
-int vr_write_plots(const struct vr *v, const char *dir, FILE *md, char *err, size_t len);
+/* the headline metrics' plots into @dir, their markdown links (@link/NAME.svg) into @md; -1 on error */
+int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *md, char *err, size_t len);
 /* report.json's object (new reference) */
 json_t *vr_report_json(const struct vr *v, const char *concl);
 void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE *f);

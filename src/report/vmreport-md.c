@@ -821,7 +821,7 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 
 /* ---- plots ---- */
 
-static int plot_metric(const struct vr *v, const struct vr_metric *m, const char *dir, FILE *md,
+static int plot_metric(const struct vr *v, const struct vr_metric *m, const char *dir, const char *link, FILE *md,
 		       char *err, size_t len)
 {
 	struct svg_series ser[VR_MAX_POL];
@@ -879,16 +879,16 @@ static int plot_metric(const struct vr *v, const struct vr_metric *m, const char
 		snprintf(err, len, "report: %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	fprintf(md, "![%s](plots/%s.svg)\n", m->label, m->id);
+	fprintf(md, "![%s](%s/%s.svg)\n", m->label, link, m->id);
 	return 1;
 }
 
-int vr_write_plots(const struct vr *v, const char *dir, FILE *md, char *err, size_t len)
+int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *md, char *err, size_t len)
 {
 	const struct vr_metric *m;
 
 	for (m = metrics; m->id; m++)
-		if (m->headline && plot_metric(v, m, dir, md, err, len) < 0)
+		if (m->headline && plot_metric(v, m, dir, link, md, err, len) < 0)
 			return -1;
 	return 0;
 }

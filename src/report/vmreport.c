@@ -255,22 +255,20 @@ static int make_dir(const char *path, char *err, size_t len)
 	return 0;
 }
 
-/* OUTDIR/plots/ and the markdown that shows them (*plots, malloc'd) */
-static int write_plots(const struct vr *v, const char *outdir, char **plots, char *err, size_t len)
+/* the plots into @dir and the markdown that shows them, linked as @link/NAME.svg (*plots, malloc'd) */
+static int write_plots(const struct vr *v, const char *dir, const char *link, char **plots, char *err, size_t len)
 {
-	char path[1024];
 	size_t plen = 0;
 	FILE *pf;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/plots", outdir);
-	ret = make_dir(path, err, len);
+	ret = make_dir(dir, err, len);
 	if (ret)
 		return ret;
 	pf = open_memstream(plots, &plen);
 	if (!pf)
 		return 0;
-	ret = vr_write_plots(v, path, pf, err, len) < 0 ? MS_EXIT_ENV : 0;
+	ret = vr_write_plots(v, dir, link, pf, err, len) < 0 ? MS_EXIT_ENV : 0;
 	fclose(pf);
 	return ret;
 }
@@ -295,7 +293,7 @@ static int write_report_md(const struct vr *v, const char *outdir, const char *c
 	return 0;
 }
 
-int vr_build(char **dirs, size_t ndirs, const char *outdir, json_t **report_out, char *err, size_t len)
+int vr_build(char **dirs, size_t ndirs, const struct vr_opts *vo, json_t **report_out, char *err, size_t len)
 {
 	struct vr *v = calloc(1, sizeof(*v));
 	char path[1024], *concl = NULL, *plots = NULL;
@@ -311,23 +309,38 @@ int vr_build(char **dirs, size_t ndirs, const char *outdir, json_t **report_out,
 	ret = load_all(v, dirs, ndirs, err, len);
 	if (ret)
 		goto out;
-	ret = make_dir(outdir, err, len);
-	if (ret)
-		goto out;
+	if (vo->outdir) {
+		ret = make_dir(vo->outdir, err, len);
+		if (ret)
+			goto out;
+	}
 	concl = vr_conclusion(v);
-	ret = write_plots(v, outdir, &plots, err, len);
+	if (vo->plotdir) {
+		ret = write_plots(v, vo->plotdir, vo->plotdir, &plots, err, len);
+	} else if (vo->outdir) {
+		snprintf(path, sizeof(path), "%s/plots", vo->outdir);
+		ret = write_plots(v, path, "plots", &plots, err, len);
+	}
 	if (ret)
 		goto out;
 	rep = vr_report_json(v, concl);
-	snprintf(path, sizeof(path), "%s/report.json", outdir);
-	if (write_json_file(path, rep)) {
-		snprintf(err, len, "report: cannot write %s", path);
-		ret = MS_EXIT_ENV;
-		goto out;
+	if (vo->outdir) {
+		snprintf(path, sizeof(path), "%s/report.json", vo->outdir);
+		if (write_json_file(path, rep)) {
+			snprintf(err, len, "report: cannot write %s", path);
+			ret = MS_EXIT_ENV;
+			goto out;
+		}
+		ret = write_report_md(v, vo->outdir, concl, plots ?: "", err, len);
+		if (ret)
+			goto out;
 	}
-	ret = write_report_md(v, outdir, concl, plots ?: "", err, len);
-	if (ret)
-		goto out;
+	if (vo->print && vo->json) {
+		json_dumpf(rep, vo->print, JSON_INDENT(2));
+		fputc('\n', vo->print);
+	} else if (vo->print) {
+		vr_write_md(v, concl, plots ?: "", vo->print);
+	}
 	if (report_out) {
 		*report_out = rep;
 		rep = NULL;
@@ -350,34 +363,49 @@ bool is_dir(const char *p)
 	return !stat(p, &st) && S_ISDIR(st.st_mode);
 }
 
-int cmd_report(struct opts *o, int argc, char **argv, int pos)
+/* the directories among the arguments (options and their separate values skipped); 0 or usage */
+static int collect_dirs(const char *verb, int argc, char **argv, int pos, char **dirs, size_t *n)
 {
-	char *dirs[VR_MAX_DIRS], err[1024];
-	const char *outdir;
-	json_t *rep = NULL;
-	size_t n = 0;
-	int i, ret;
+	static const char *const valued[] = { "output", "format", "plot", "exit-codes", NULL };
+	const char *const *v;
+	int i;
 
 	for (i = pos; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			continue;
 		if (!strncmp(argv[i], "--", 2)) {
 			/* a separate option value (opts_parse took it) */
-			if (!strchr(argv[i], '=') && i + 1 < argc && !strcmp(argv[i] + 2, "output"))
+			for (v = valued; *v && (strchr(argv[i], '=') || strcmp(argv[i] + 2, *v)); v++)
+				;
+			if (*v && i + 1 < argc)
 				i++;
 			continue;
 		}
-		if (n == VR_MAX_DIRS) {
-			fprintf(stderr, "movestress: report: more than %d directories\n", VR_MAX_DIRS);
+		if (*n == VR_MAX_DIRS) {
+			fprintf(stderr, "movestress: %s: more than %d directories\n", verb, VR_MAX_DIRS);
 			return MS_EXIT_USAGE;
 		}
 		if (!is_dir(argv[i])) {
-			fprintf(stderr, "movestress: report: %s is not a directory (give vm-check results directories)\n",
-				argv[i]);
+			fprintf(stderr, "movestress: %s: %s is not a directory (give vm-check results directories)\n",
+				verb, argv[i]);
 			return MS_EXIT_USAGE;
 		}
-		dirs[n++] = argv[i];
+		dirs[(*n)++] = argv[i];
 	}
+	return 0;
+}
+
+int cmd_report(struct opts *o, int argc, char **argv, int pos)
+{
+	char *dirs[VR_MAX_DIRS], err[1024];
+	struct vr_opts vo = { .outdir = NULL };
+	json_t *rep = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = collect_dirs("report", argc, argv, pos, dirs, &n);
+	if (ret)
+		return ret;
 	if (!n) {
 		fprintf(stderr, "movestress: report: give a vm-check results directory, or several (shards) with "
 			"--output=DIR, e.g. movestress report --output=merged shard1 shard2\n");
@@ -387,14 +415,46 @@ int cmd_report(struct opts *o, int argc, char **argv, int pos)
 		fprintf(stderr, "movestress: report: %zu directories: say where the merged report goes with --output=DIR\n", n);
 		return MS_EXIT_USAGE;
 	}
-	outdir = o->output[0] ? o->output : dirs[0];
-	ret = vr_build(dirs, n, outdir, &rep, err, sizeof(err));
+	vo.outdir = o->output[0] ? o->output : dirs[0];
+	ret = vr_build(dirs, n, &vo, &rep, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
 		return ret;
 	}
-	printf("report: %s/report.md, %s/report.json, %s/plots/\n\n%s\n", outdir, outdir, outdir,
+	printf("report: %s/report.md, %s/report.json, %s/plots/\n\n%s\n", vo.outdir, vo.outdir, vo.outdir,
 	       json_string_value(json_object_get(rep, "conclusion")));
 	json_decref(rep);
 	return MS_EXIT_PASS;
+}
+
+/*
+ * compare DIR...: the report of vm-check results directories on stdout
+ * (text and markdown: report.md; json: report.json); it writes only where
+ * it is told, never into its inputs: --output=DIR the report's files,
+ * --plot=DIR the plots.
+ */
+int cmd_compare_dirs(struct opts *o, int argc, char **argv, int pos)
+{
+	char *dirs[VR_MAX_DIRS], err[1024];
+	struct vr_opts vo = {
+		.outdir = o->output[0] ? o->output : NULL,
+		.plotdir = o->plot[0] ? o->plot : NULL,
+		.print = stdout,
+		.json = !strcmp(o->format, "json"),
+	};
+	size_t n = 0;
+	int ret;
+
+	ret = collect_dirs("compare", argc, argv, pos, dirs, &n);
+	if (ret)
+		return ret;
+	if (!strcmp(o->format, "csv")) {
+		fprintf(stderr, "movestress: compare: --format=csv is for result files; vm-check results directories "
+			"give text or markdown (report.md) or json (report.json)\n");
+		return MS_EXIT_USAGE;
+	}
+	ret = vr_build(dirs, n, &vo, NULL, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "movestress: %s\n", err);
+	return ret;
 }
