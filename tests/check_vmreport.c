@@ -23,6 +23,9 @@
 #ifndef REPORT_DIR
 #define REPORT_DIR "tests/data/report"
 #endif
+#ifndef KERNELS_DIR
+#define KERNELS_DIR "tests/data/kernels"
+#endif
 
 START_TEST(test_t_quantiles)
 {
@@ -295,6 +298,79 @@ START_TEST(test_report_malformed)
 }
 END_TEST
 
+/* two copies of the full fixture, with hand-made kernel.json files (NULL: none) */
+static void two_kernels(char *d, const char *ka, const char *kb)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -r '%s/full' '%s/a' && cp -r '%s/full' '%s/b'", d, REPORT_DIR, d,
+		 REPORT_DIR, d);
+	ck_assert_int_eq(system(cmd), 0);
+	if (ka) {
+		snprintf(cmd, sizeof(cmd), "cp '%s/%s' '%s/a/kernel.json'", KERNELS_DIR, ka, d);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	snprintf(cmd, sizeof(cmd), "cp '%s/%s' '%s/b/kernel.json'", KERNELS_DIR, kb, d);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* the kernel under test: different kernels are refused, or (--by-kernel) a column each */
+START_TEST(test_report_by_kernel)
+{
+	char *d = tmpdir(), *unk = tmpdir(), a[160], b[160], ua[160], ub[160], err[1024], path[256];
+	char *dirs[] = { a, b }, *mixed[] = { ua, ub };
+	struct vr_opts vo = { .outdir = tmpdir() };
+	json_t *rep = NULL, *cols, *v;
+	FILE *f;
+	char md[65536];
+	size_t n;
+
+	two_kernels(d, "6.12.117-x86_64.json", "6.12.118-arm64.json");
+	snprintf(a, sizeof(a), "%s/a", d);
+	snprintf(b, sizeof(b), "%s/b", d);
+	ck_assert_int_eq(vr_build(dirs, 2, &vo, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "ran kernel v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 but"));
+	ck_assert_ptr_nonnull(strstr(err, "--by-kernel"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+	/* a known kernel and an unknown one (no kernel.json): not the same kernel either */
+	two_kernels(unk, NULL, "6.12.118-arm64.json");
+	snprintf(ua, sizeof(ua), "%s/a", unk);
+	snprintf(ub, sizeof(ub), "%s/b", unk);
+	ck_assert_int_eq(vr_build(mixed, 2, &vo, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "but"));
+	/* --by-kernel: the kernel is a column like a policy, labelled by its id, its arch a field */
+	vo.by_kernel = true;
+	ck_assert_int_eq(vr_build(dirs, 2, &vo, &rep, err, sizeof(err)), 0);
+	ck_assert(json_is_true(json_object_get(rep, "by_kernel")));
+	ck_assert_uint_eq(json_array_size(json_object_get(rep, "kernels")), 2);
+	cols = json_object_get(rep, "columns");
+	ck_assert_uint_eq(json_array_size(cols), 6);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "label")),
+			 "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64 [anon_vma]");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "arch")), "x86_64");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 4), "policy")), "folio");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 4), "arch")), "arm64");
+	ck_assert_str_eq(json_string_value(json_object_get(rep, "baseline")),
+			 "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64 [anon_vma]");
+	/* the same cells on both kernels: the same values, and a change of 0 against the base */
+	v = metric_of(rep, "partitioned-memcg-classic", "move_blocked",
+		      "v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 [anon_vma]");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(v, "mean")), 5000, 1e-9);
+	json_decref(rep);
+	snprintf(path, sizeof(path), "%s/report.md", vo.outdir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(md, 1, sizeof(md) - 1, f);
+	md[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(md, "- kernels compared (--by-kernel: a column per kernel and policy):\n"
+				     "  - `6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64` (source debian:6.12=6.12.117-1~deb12u1"));
+	ck_assert_ptr_nonnull(strstr(md, "The kernels under test"));
+	ck_assert_ptr_nonnull(strstr(md, "arch arm64, accel kvm"));
+}
+END_TEST
+
 /* cli_main(@args...) with stdout into @out; its exit code */
 static int run_cli(const char *out, const char *const *args)
 {
@@ -364,4 +440,5 @@ START_TEST(test_compare_dirs)
 END_TEST
 
 CHECK_MAIN("vmreport", test_t_quantiles, test_ci_known_data, test_report_fixture, test_report_shards_merge,
-	   test_report_refusals, test_report_explore_cells, test_report_malformed, test_compare_dirs)
+	   test_report_refusals, test_report_explore_cells, test_report_malformed, test_report_by_kernel,
+	   test_compare_dirs)

@@ -330,7 +330,7 @@ static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 		free(c);
 		return errno == ENOENT || errno == ENOTDIR ? MS_EXIT_USAGE : MS_EXIT_ENV;
 	}
-	ret = cmp_load(c, files, n, err, sizeof(err));
+	ret = cmp_load(c, files, n, o->by_kernel, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
 		cmp_free(c);
@@ -387,10 +387,10 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "quiet", 0, 0 },
 	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
 	  COMMON_OPTS "json", 1, 1 },
-	{ "compare", "FILE...|DIR... [--format=F] [--plot=DIR] [--output=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: their report on stdout)", cmd_compare_or_report,
-	  COMMON_OPTS "format plot output", 1, CMP_MAX_RUNS },
-	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
-	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	{ "compare", "FILE...|DIR... [--format=F] [--plot=DIR] [--output=DIR] [--by-kernel]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: their report on stdout)", cmd_compare_or_report,
+	  COMMON_OPTS "format plot output by-kernel", 1, CMP_MAX_RUNS },
+	{ "report", "DIR... [--output=DIR] [--by-kernel]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
+	  COMMON_OPTS "output by-kernel", 1, CMP_MAX_RUNS },
 	{ "matrix", "DIR [--output=DIR] [--ktap]", "judge a vm-check results directory: cells, matrix.txt/.json/.ktap, the exit code (vm-check runs it)", cmd_matrix,
 	  COMMON_OPTS "output ktap", 1, 1 },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #define VR_MAX_DIRS	64
-#define VR_MAX_POL	8
+#define VR_MAX_POL	16	/* columns: policies, or kernel x policy with --by-kernel */
 #define VR_MAX_SCEN	256
 #define VR_MAX_TRIALS	256
 
@@ -34,7 +34,11 @@ struct vr {
 	size_t nscen, npol, ncells, cap;
 	char scen[VR_MAX_SCEN][96];
 	char args[VR_MAX_SCEN][512];
-	char pol[VR_MAX_POL][32];
+	char pol[VR_MAX_POL][160];	/* a column's label: POLICY, or "KERNEL-ID [POLICY]" */
+	char polname[VR_MAX_POL][32];	/* the column's policy */
+	int polkern[VR_MAX_POL];	/* the column's kernel (an index of kernels) */
+	json_t *kernels;	/* the kernels' kernel.json objects (null: unknown), first seen first */
+	bool by_kernel;		/* --by-kernel: directories of different kernels, one column each */
 	int base;		/* the policy changes are measured against */
 	struct vr_cell *cells;
 };

@@ -642,7 +642,7 @@ char *vr_conclusion(const struct vr *v)
 	}
 	for (p = 0; p < v->npol; p++) {
 		/* the control is unsafe on purpose: nothing to conclude about its cost */
-		if ((int)p == v->base || !strcmp(v->pol[p], mx_control_policy(v->head)))
+		if ((int)p == v->base || !strcmp(v->polname[p], mx_control_policy(v->head)))
 			continue;
 		conclude_benefit(v, (int)p, f, row);
 		conclude_cost(v, (int)p, f, row);
@@ -771,6 +771,29 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 	json_decref(zero);
 }
 
+/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of a kernel.json */
+static void kernel_md(FILE *f, json_t *kb)
+{
+	static const char *const keys[] = { "source", "series", "config", "arch", "accel", "stock_locking" };
+	size_t i;
+	bool first = true;
+
+	if (!kb || json_is_null(kb)) {
+		fprintf(f, "unknown (no kernel.json: results from before kernel identities)");
+		return;
+	}
+	fprintf(f, "`%s` (", mx_kernel_id(kb));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *val = json_string_value(json_object_get(kb, keys[i]));
+
+		if (!val)
+			continue;
+		fprintf(f, "%s%s %s", first ? "" : ", ", keys[i], val);
+		first = false;
+	}
+	fputc(')', f);
+}
+
 void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE *f)
 {
 	struct vr_row *row = malloc(sizeof(*row));
@@ -789,6 +812,18 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 	json_array_foreach(v->sources, i, x)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(x));
 	fputc('\n', f);
+	if (v->by_kernel) {
+		fprintf(f, "- kernels compared (--by-kernel: a column per kernel and policy):\n");
+		json_array_foreach(v->kernels, i, x) {
+			fprintf(f, "  - ");
+			kernel_md(f, x);
+			fputc('\n', f);
+		}
+	} else {
+		fprintf(f, "- kernel build: ");
+		kernel_md(f, json_array_get(v->kernels, 0));
+		fputc('\n', f);
+	}
 	json_array_foreach(v->notes, i, x)
 		fprintf(f, "- note: %s\n", json_string_value(x));
 	if (is_tcg(v))
@@ -807,6 +842,13 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		"unequal variances, on the per-trial values; it needs 2 trials on each side). Kernel counters "
 		"are deltas over the cell; anon_vma_wait_max_ns is reset before every cell by the guest. "
 		"Per-trial values are in report.json.\n", v->pol[v->base]);
+	fprintf(f, "\nThe kernel%s under test (kernel.json of the results; two directories are one report only "
+		"when their kernel ids are equal, or with --by-kernel):", v->by_kernel ? "s" : "");
+	json_array_foreach(v->kernels, i, x) {
+		fprintf(f, "%s", i ? "; " : " ");
+		kernel_md(f, x);
+	}
+	fprintf(f, ".\n");
 	if (plots[0]) {
 		fprintf(f, "\n## Plots\n\nPoints are means, bars 95%% CIs; x is the scenario number:");
 		for (s = 0; s < v->nscen; s++)
@@ -896,7 +938,7 @@ int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *
 json_t *vr_report_json(const struct vr *v, const char *concl)
 {
 	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "accel" };
-	json_t *rep = json_object(), *scen = json_array(), *pols = json_array();
+	json_t *rep = json_object(), *scen = json_array(), *pols = json_array(), *cols;
 	size_t i;
 
 	for (i = 0; i < v->nscen; i++)
@@ -911,6 +953,20 @@ json_t *vr_report_json(const struct vr *v, const char *concl)
 	for (i = 0; i < v->npol; i++)
 		json_array_append_new(pols, json_string(v->pol[i]));
 	json_object_set_new(rep, "policies", pols);
+	/* which kernel ran: every kernel's kernel.json, and the column each one is */
+	json_object_set_new(rep, "kernel_build", json_incref(json_array_get(v->kernels, 0)));
+	json_object_set_new(rep, "by_kernel", json_boolean(v->by_kernel));
+	json_object_set_new(rep, "kernels", json_incref(v->kernels));
+	cols = json_array();
+	for (i = 0; i < v->npol; i++) {
+		json_t *kb = json_array_get(v->kernels, v->polkern[i]);
+
+		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:o}", "label", v->pol[i],
+			"policy", v->polname[i], "kernel", mx_kernel_id(kb),
+			"arch", json_is_string(json_object_get(kb, "arch")) ? json_incref(json_object_get(kb, "arch")) :
+									   json_null()));
+	}
+	json_object_set_new(rep, "columns", cols);
 	json_object_set_new(rep, "statistics", json_pack("{s:s, s:s, s:f, s:b}",
 		"ci95", "mean -+ t(0.975, n-1) * sd / sqrt(n), Student's t",
 		"test", "Welch's t-test against the baseline policy, per-trial values", "alpha", 0.05,

@@ -44,19 +44,58 @@ static int scen_index(struct vr *v, const char *name, const char *args, char *er
 	return (int)v->nscen++;
 }
 
-static int pol_index(struct vr *v, const char *name, char *err, size_t len)
+/* the column of policy @name on kernel @k: the policy, or with --by-kernel "ID [POLICY]" */
+static int pol_index(struct vr *v, const char *name, int k, char *err, size_t len)
 {
+	char label[sizeof(v->pol[0])];
 	size_t i;
 
+	if (v->by_kernel)
+		snprintf(label, sizeof(label), "%.100s [%.40s]", mx_kernel_id(json_array_get(v->kernels, k)), name);
+	else
+		snprintf(label, sizeof(label), "%s", name);
 	for (i = 0; i < v->npol; i++)
-		if (!strcmp(v->pol[i], name))
+		if (!strcmp(v->pol[i], label))
 			return (int)i;
 	if (v->npol == VR_MAX_POL) {
-		snprintf(err, len, "report: more than %d policies", VR_MAX_POL);
+		snprintf(err, len, "report: more than %d columns (%s)", VR_MAX_POL,
+			 v->by_kernel ? "kernels x policies" : "policies");
 		return -1;
 	}
-	snprintf(v->pol[v->npol], sizeof(v->pol[0]), "%s", name);
+	snprintf(v->pol[v->npol], sizeof(v->pol[0]), "%s", label);
+	snprintf(v->polname[v->npol], sizeof(v->polname[0]), "%s", name);
+	v->polkern[v->npol] = k;
 	return (int)v->npol++;
+}
+
+/*
+ * The kernel a results directory ran (matrix.json's kernel_build, else its
+ * kernel.json; NULL: unknown, a directory from before kernel identities),
+ * as an index of v->kernels.
+ */
+static int kernel_index(struct vr *v, const char *dir, json_t *m)
+{
+	char path[1200], why[256];
+	json_t *kb = json_object_get(m, "kernel_build"), *x;
+	size_t i;
+
+	if (json_is_object(kb)) {
+		json_incref(kb);
+	} else {
+		snprintf(path, sizeof(path), "%s/kernel.json", dir);
+		kb = read_json_file(path, why, sizeof(why));
+		if (!json_is_object(kb)) {
+			json_decref(kb);
+			kb = NULL;
+		}
+	}
+	json_array_foreach(v->kernels, i, x)
+		if (!strcmp(mx_kernel_id(x), mx_kernel_id(kb))) {
+			json_decref(kb);
+			return (int)i;
+		}
+	json_array_append_new(v->kernels, kb ?: json_null());
+	return (int)json_array_size(v->kernels) - 1;
 }
 
 /* what must be the same in every directory of one report */
@@ -68,6 +107,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 	json_t *m, *c, *x;
 	const char *const *k;
 	size_t i, j;
+	int kern;
 
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
 	m = read_json_file(path, why, sizeof(why));
@@ -80,9 +120,17 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		json_decref(m);
 		return MS_EXIT_USAGE;
 	}
+	kern = kernel_index(v, dir, m);
 	if (!v->head) {
 		v->head = json_incref(m);
-	} else {
+	} else if (!v->by_kernel && kern) {
+		snprintf(err, len, "report: %s ran kernel %s but %s ran %s: results of different kernels are one "
+			 "report only with --by-kernel (the kernel a column like a policy)", dir,
+			 mx_kernel_id(json_array_get(v->kernels, kern)), json_string_value(json_array_get(v->sources, 0)),
+			 mx_kernel_id(json_array_get(v->kernels, 0)));
+		json_decref(m);
+		return MS_EXIT_USAGE;
+	} else if (!v->by_kernel) {
 		for (k = same_keys; *k; k++)
 			if (!json_equal(json_object_get(m, *k) ?: json_null(),
 					json_object_get(v->head, *k) ?: json_null())) {
@@ -105,7 +153,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		if (scen_index(v, jstr(x, "name"), jstr(x, "args"), err, len) < 0)
 			goto bad;
 	json_array_foreach(json_object_get(m, "policies"), i, x)
-		if (pol_index(v, json_string_value(x) ?: "?", err, len) < 0)
+		if (pol_index(v, json_string_value(x) ?: "?", kern, err, len) < 0)
 			goto bad;
 	json_array_foreach(json_object_get(m, "cells"), i, c) {
 		struct vr_cell *cell;
@@ -115,7 +163,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		if (!strcmp(jstr(c, "scenario"), "(boot)"))
 			continue;
 		s = scen_index(v, jstr(c, "scenario"), jstr(c, "args"), err, len);
-		p = pol_index(v, jstr(c, "policy"), err, len);
+		p = pol_index(v, jstr(c, "policy"), kern, err, len);
 		if (s < 0 || p < 0)
 			goto bad;
 		t = json_is_integer(json_object_get(c, "trial")) ? (int)json_integer_value(json_object_get(c, "trial")) : 1;
@@ -180,21 +228,22 @@ static void vr_free(struct vr *v)
 		json_decref(v->cells[i].res);
 	free(v->cells);
 	json_decref(v->head);
+	json_decref(v->kernels);
 	json_decref(v->sources);
 	json_decref(v->notes);
 }
 
 /* ---- the whole report ---- */
 
-/* which policy the others are measured against: the matrix's base (today's locking) */
+/* which column the others are measured against: the matrix's base (today's locking), on the first kernel */
 static void pick_base(struct vr *v)
 {
 	const char *base = mx_base_policy(v->head);
 	size_t i;
 
 	v->base = 0;
-	for (i = 0; i < v->npol; i++)
-		if (!strcmp(v->pol[i], base))
+	for (i = v->npol; i-- > 0;)
+		if (!strcmp(v->polname[i], base) && v->polkern[i] == 0)
 			v->base = (int)i;
 }
 
@@ -306,6 +355,8 @@ int vr_build(char **dirs, size_t ndirs, const struct vr_opts *vo, json_t **repor
 	}
 	v->sources = json_array();
 	v->notes = json_array();
+	v->kernels = json_array();
+	v->by_kernel = vo->by_kernel;
 	ret = load_all(v, dirs, ndirs, err, len);
 	if (ret)
 		goto out;
@@ -398,7 +449,7 @@ static int collect_dirs(const char *verb, int argc, char **argv, int pos, char *
 int cmd_report(struct opts *o, int argc, char **argv, int pos)
 {
 	char *dirs[VR_MAX_DIRS], err[1024];
-	struct vr_opts vo = { .outdir = NULL };
+	struct vr_opts vo = { .by_kernel = o->by_kernel };
 	json_t *rep = NULL;
 	size_t n = 0;
 	int ret;
@@ -441,6 +492,7 @@ int cmd_compare_dirs(struct opts *o, int argc, char **argv, int pos)
 		.plotdir = o->plot[0] ? o->plot : NULL,
 		.print = stdout,
 		.json = !strcmp(o->format, "json"),
+		.by_kernel = o->by_kernel,
 	};
 	size_t n = 0;
 	int ret;

@@ -29,12 +29,13 @@ struct vr_opts {
 	const char *plotdir;	/* the plots (NULL: OUTDIR/plots, none without OUTDIR) */
 	FILE *print;		/* the report printed here too: report.md, or report.json (json) */
 	bool json;
+	bool by_kernel;		/* directories of different kernels: a column per kernel and policy */
 };
 
 /*
  * Build the report of the vm-check results directories @dirs as @vo says.
  * 0, or MS_EXIT_USAGE with a one-line message in @err (unreadable or
- * incompatible inputs), MS_EXIT_ENV
+ * incompatible inputs: different kernels without by_kernel), MS_EXIT_ENV
  * when the output cannot be written.  *@report_out (if given) gets
  * report.json's content.
  */
