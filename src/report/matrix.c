@@ -893,14 +893,15 @@ static char *skip_from_log(const char *bd, const char *name)
  * (kernel/known-bugs.c): the stacks the guest took before it killed the
  * cell (NAME.stacks) and the kernel release.  A known bug on a kernel it
  * affects makes the cell known-bug; the same signature on a kernel listed
- * as fixed is a new finding, and the hang stays a hang that says so.
+ * as fixed (or older than the bug) is a new finding: the hang stays a hang,
+ * and its note says so.
  */
 static void hang_stacks(struct mx *m, struct mx_cell *c, const char *bd)
 {
-	char path[MX_PATH], *stacks;
 	const char *release = json_string_value(json_object_get(m->kernel_build, "release"));
-	const struct known_bug *b;
-	bool fixed = false;
+	const struct known_bug *b = NULL;
+	char path[MX_PATH], why[512], *stacks;
+	int code;
 
 	snprintf(path, sizeof(path), "%s/results/%s.stacks", bd, c->name);
 	stacks = slurp(path);
@@ -908,18 +909,16 @@ static void hang_stacks(struct mx *m, struct mx_cell *c, const char *bd)
 		return;
 	if (!release || !*release)
 		release = mx_fact(m, "kernel");
-	b = known_bugs_match_hang(stacks, release, &fixed);
+	code = known_bugs_match_hang(stacks, release, &b, why, sizeof(why));
 	free(stacks);
 	if (!b)
 		return;
-	if (!fixed) {
+	if (code == MS_EXIT_KNOWN_BUG) {
 		c->state = MX_KNOWN_BUG;
-		set(&c->text, "known-bug: %s (hang; its kernel stacks match, on %s which it affects)", b->id, release);
-		set(&c->shrt, "known-bug: %s (hang)", b->id);
-	} else {
-		set(&c->text, "%s; its kernel stacks match known bug %s, which %s is listed as fixing: a new finding",
-		    c->text, b->id, release);
+		set(&c->text, "known-bug: %s x1", b->id);
+		set(&c->shrt, "%s", c->text);
 	}
+	set(&c->note, "%s", why);
 }
 
 /* a line of the boot's status file: one cell that ended */
