@@ -46,9 +46,7 @@ static const struct mx_row *row_of(const struct mx *m, const char *cell)
 
 static void text_header(const struct mx *m, FILE *f)
 {
-	const char *label = mx_fact(m, "source_label"), *kid = mx_kernel_id(m->kernel_build);
-	const char *kr = mx_fact(m, "kernel"), *shard = mx_fact(m, "shard");
-	long long np = mx_fact_int(m, "patches", -1);
+	const char *kid = mx_kernel_id(m->kernel_build), *kr = mx_fact(m, "kernel"), *shard = mx_fact(m, "shard");
 	size_t p;
 
 	fprintf(f, "\nmovestress vm-check: config=%s%s matrix=%s accel=%s smp=%lld mem=%lldM numa=%lld\n",
@@ -60,11 +58,7 @@ static void text_header(const struct mx *m, FILE *f)
 			mx_fact_int(m, "trials", 1), mx_fact_int(m, "seed_base", 1),
 			json_is_true(json_object_get(m->facts, "shard_given")) ? ", shard " : "",
 			json_is_true(json_object_get(m->facts, "shard_given")) ? shard : "");
-	fprintf(f, "kernel: %s (%s%s", *kr ? kr : "?", label, *label ? ", " : "");
-	if (np >= 0)
-		fprintf(f, "%lld patch(es) from %s)\n", np, mx_fact(m, "patches_dir"));
-	else
-		fprintf(f, "? patch(es))\n");
+	fprintf(f, "kernel: %s (%s)\n", *kr ? kr : "?", mx_fact(m, "kernel_summary"));
 	if (m->kernel_build)
 		fprintf(f, "kernel build: %s (source %s, arch %s, config %s)\n", kid,
 			json_string_value(json_object_get(m->kernel_build, "source")) ?: "?",

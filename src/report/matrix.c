@@ -640,8 +640,8 @@ long long mx_fact_int(const struct mx *m, const char *key, long long dflt)
 /*
  * vm-check.json; a directory from before it: the head of its matrix.json,
  * with vm-check's defaults for what that did not keep (the NUMA nodes, the
- * control mode, the timeouts) and the patch count from the series id
- * ("kernel-patches/6.12:6:HASH").
+ * control mode, the timeouts) and the kernel's summary from the source
+ * and the series id ("kernel-patches/6.12:6:HASH").
  */
 static int load_facts(struct mx *m, char *err, size_t len)
 {
@@ -695,16 +695,13 @@ static int load_facts(struct mx *m, char *err, size_t len)
 	if (!json_object_get(f, "shard_given"))
 		json_object_set_new(f, "shard_given", json_boolean(*mx_fact(m, "shard") &&
 								   strcmp(mx_fact(m, "shard"), "1/1")));
-	if (!json_object_get(f, "source_label") && *mx_fact(m, "kernel_source"))
-		json_object_set_new(f, "source_label",
-				    json_sprintf("linux-source-6.12 %s", mx_fact(m, "kernel_source")));
 	series = mx_fact(m, "series");
 	c1 = strchr(series, ':');
 	c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	if (c2 && strncmp(series, "given:", 6)) {
-		json_object_set_new(f, "patches_dir", json_stringn(series, (size_t)(c1 - series)));
-		json_object_set_new(f, "patches", json_integer(strtoll(c1 + 1, NULL, 10)));
-	}
+	json_object_set_new(f, "kernel_summary", json_sprintf("%s%s%s%.*s patch(es)%s%.*s",
+		*mx_fact(m, "kernel_source") ? "linux-source-6.12 " : "", mx_fact(m, "kernel_source"),
+		*mx_fact(m, "kernel_source") ? ", " : "", c2 ? (int)(c2 - c1 - 1) : 1, c2 ? c1 + 1 : "?",
+		c2 ? " from " : "", c2 ? (int)(c1 - series) : 0, series));
 	return 0;
 }
 
