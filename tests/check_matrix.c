@@ -18,6 +18,8 @@
 #include "core/opts.h"
 #include "report/matrix.h"
 #include "report/matrix-out.h"
+#include "report/matrix-plan.h"
+#include "core/sha256.h"
 
 #ifndef MATRIX_DIR
 #define MATRIX_DIR "tests/data/matrix"
@@ -310,5 +312,60 @@ START_TEST(test_not_a_results_dir)
 }
 END_TEST
 
+START_TEST(test_sha256)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		/* 56 bytes: the length no longer fits the first block */
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	uint8_t d[32];
+	char hex[65];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha256(v[i].in, strlen(v[i].in), d);
+		for (k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		ck_assert_str_eq(hex, v[i].hex);
+	}
+}
+END_TEST
+
+/* the seeds vm-check's shell gave (`sha256sum`, 12 hex digits), kept as they were */
+START_TEST(test_plan)
+{
+	char *d = tmpdir(false), err[512];
+
+	ck_assert_uint_eq(mx_cell_seed("1", "partitioned", 1), 231341176133862ULL);
+	ck_assert_uint_eq(mx_cell_seed("1", "fault", 1), 246097563777771ULL);
+	ck_assert_uint_eq(mx_cell_seed("08", "partitioned", 2), 207610961309646ULL);
+	/* 3 scenarios x 2 trials, shard 1 of 1: trial-major, the order rotated per trial */
+	sh(d, "printf 'partitioned\t--mode=partitioned\ncontended\t--mode=contended\nfault\t--mode=fault\n' > "
+	      "scenarios.txt && echo '{\"trials\": 2, \"seed_base_arg\": \"1\", \"shard\": \"1/1\"}' > vm-check.json");
+	ck_assert_int_eq(mx_plan(d, err, sizeof(err)), 0);
+	ck_assert_str_eq(slurp(d, "plan.txt"),
+		"partitioned.t1\t--mode=partitioned --seed=231341176133862\n"
+		"contended.t1\t--mode=contended --seed=85792379435228\n"
+		"fault.t1\t--mode=fault --seed=246097563777771\n"
+		"contended.t2\t--mode=contended --seed=200443376745966\n"
+		"fault.t2\t--mode=fault --seed=118120250604127\n"
+		"partitioned.t2\t--mode=partitioned --seed=127907332531837\n");
+	/* shard 2 of 2: every other (scenario, trial), in the matrix's row order */
+	sh(d, "sed -i 's|1/1|2/2|' vm-check.json");
+	ck_assert_int_eq(mx_plan(d, err, sizeof(err)), 0);
+	ck_assert_str_eq(slurp(d, "cells.tsv"),
+		"partitioned.t2\tpartitioned\t2\t127907332531837\t--mode=partitioned\n"
+		"contended.t2\tcontended\t2\t200443376745966\t--mode=contended\n"
+		"fault.t2\tfault\t2\t118120250604127\t--mode=fault\n");
+	sh(d, "echo '{\"trials\": 0, \"seed_base_arg\": \"1\", \"shard\": \"1/1\"}' > vm-check.json");
+	ck_assert_int_eq(mx_plan(d, err, sizeof(err)), MS_EXIT_USAGE);
+}
+END_TEST
+
 CHECK_MAIN("matrix", test_states, test_check_json, test_fixture, test_control_missed, test_control_not_built,
-	   test_old_directory, test_not_a_results_dir)
+	   test_old_directory, test_not_a_results_dir, test_sha256, test_plan)

@@ -160,6 +160,8 @@ const struct opt_desc opt_table[] = {
 	  "compare: write SVG plots (latency CDFs, scaling, frame times) into DIR", "compare" },
 	{ "ktap", OPT_BOOL, OFF(ktap), "0", 0, 1, NULL, NULL,
 	  "matrix: print the matrix as KTAP on stdout (the text matrix goes to stderr)", "compare" },
+	{ "plan", OPT_BOOL, OFF(plan), "0", 0, 1, NULL, NULL,
+	  "matrix: write the cells before they run (cells.tsv, plan.txt: seeds, shard, run order) from vm-check.json and scenarios.txt", "compare" },
 	{ "by-kernel", OPT_BOOL, OFF(by_kernel), "0", 0, 1, NULL, NULL,
 	  "report/compare: results of different kernels side by side, the kernel a column like a policy (without it they are refused)", "compare" },
 	{ "matrix", OPT_ENUM, OFF(matrix), NULL, 0, 0, matrix_names, "NAME",

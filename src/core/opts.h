@@ -88,6 +88,7 @@ struct opts {
 	bool json;		/* list/classify --json */
 	bool rmap_policies;	/* list --rmap-policies */
 	bool ktap;		/* matrix --ktap */
+	bool plan;		/* matrix --plan */
 	bool by_kernel;		/* report/compare --by-kernel */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "report/matrix-out.h"
 #include "report/matrix.h"
+#include "report/matrix-plan.h"
 #include "core/opts.h"
 #include "core/report.h"
 
@@ -568,6 +569,12 @@ int cmd_matrix(struct opts *o, int argc, char **argv, int pos)
 	if (!dir) {
 		fprintf(stderr, "movestress: matrix: give a vm-check results directory\n");
 		return MS_EXIT_USAGE;
+	}
+	if (o->plan) {
+		ret = mx_plan(dir, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "movestress: %s\n", err);
+		return ret;
 	}
 	if (o->output[0] && !is_dir_path(o->output)) {
 		fprintf(stderr, "movestress: --output=%s: not a directory (matrix writes matrix.txt, matrix.json "
