@@ -87,6 +87,10 @@ struct opts {
 	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
+	bool rmap_policies;	/* list --rmap-policies */
+	bool ktap;		/* matrix --ktap */
+	bool plan;		/* matrix --plan */
+	bool by_kernel;		/* report/compare --by-kernel */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];
 	/* the option list of the command parsed (cli/options.c): which row a shared name means */

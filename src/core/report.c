@@ -280,14 +280,53 @@ static int dump_cb(const char *buf, size_t size, void *data)
 	return write_all(*(int *)data, buf, size);
 }
 
+struct json_fill {
+	json_t *j;
+	size_t flags;
+};
+
 static int fill_json(int fd, void *arg)
 {
-	return json_dump_callback(arg, dump_cb, &fd, JSON_INDENT(2)) || write_all(fd, "\n", 1) ? -1 : 0;
+	const struct json_fill *f = arg;
+
+	return json_dump_callback(f->j, dump_cb, &fd, f->flags) || write_all(fd, "\n", 1) ? -1 : 0;
+}
+
+int write_json_file_flags(const char *path, json_t *j, size_t flags)
+{
+	struct json_fill f = { .j = j, .flags = flags };
+
+	if (!strcmp(path, "-"))
+		return json_dumpf(j, stdout, flags) ? -EIO : (putchar('\n'), 0);
+	return write_file_safely(path, fill_json, &f);
 }
 
 int write_json_file(const char *path, json_t *j)
 {
-	if (!strcmp(path, "-"))
-		return json_dumpf(j, stdout, JSON_INDENT(2)) ? -EIO : (putchar('\n'), 0);
-	return write_file_safely(path, fill_json, j);
+	return write_json_file_flags(path, j, JSON_INDENT(2));
+}
+
+json_t *read_json_file(const char *path, char *err, size_t len)
+{
+	json_error_t je;
+	struct stat st;
+	json_t *j;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer either */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	j = json_loadfd(fd, 0, &je);
+	close(fd);
+	if (!j)
+		snprintf(err, len, "%s (line %d)", je.text, je.line);
+	return j;
 }

@@ -96,6 +96,17 @@ void known_bugs_from_json(json_t *arr, struct known_bug_counts *c)
 	}
 }
 
+int known_bugs_match_hang(const char *stacks, const char *release, const struct known_bug **bug,
+			  char *why, size_t len)
+{
+	(void)stacks;
+	(void)release;
+	/* no row of known_bugs[] has a hang signature: none matches */
+	*bug = NULL;
+	snprintf(why, len, "no known kernel bug's hang signature in the stacks");
+	return MS_EXIT_HANG;
+}
+
 int run_verdict(bool genuine, uint64_t known, bool known_fail, bool interrupted, const char **name)
 {
 	if (genuine || (known && known_fail)) {

@@ -43,6 +43,19 @@ json_t *known_bugs_to_json(const struct known_bug_counts *c);
 void known_bugs_from_json(json_t *arr, struct known_bug_counts *c);
 
 /*
+ * A hang, by the kernel stacks of the stuck tasks: @stacks is one or more
+ * tasks' /proc/PID/stack text, a task's block starting with a line "== "
+ * (vm-init's NAME.stacks, the watchdog's threads).  A row whose hang
+ * signature matches one task and that affects @release is a known kernel
+ * bug: returns MS_EXIT_KNOWN_BUG.  Anything else returns MS_EXIT_HANG: no
+ * signature matched, or one matched on a release the row lists as fixed or
+ * older than the bug (a new finding).  *@bug is the matching row (NULL if
+ * none) and @why says what was decided, in one line.
+ */
+int known_bugs_match_hang(const char *stacks, const char *release, const struct known_bug **bug,
+			  char *why, size_t len);
+
+/*
  * The verdict of a finished run (before kernel reports and hangs, which
  * override it): @genuine findings (oracle violations, unexpected errors)
  * win over known bugs; with --known-bugs=fail (@known_fail) a known bug
