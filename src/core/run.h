@@ -25,6 +25,22 @@
 #define REGION_NONE	0xff	/* a hole: the page exists nowhere */
 
 /*
+ * A spinning thread's pause between two checks of its stop flag (the
+ * kernel's cpu_relax()): x86's PAUSE, arm64's YIELD, a compiler barrier
+ * elsewhere.
+ */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/*
  * A region is @nvmas VMAs of @vma_pages pages each, 2 MiB aligned, with a
  * PROT_NONE gap between them so they neither merge nor share an anon_vma.
  * Page slot s lives at region_addr(r, s).  Moves keep the slot: page s
