@@ -17,7 +17,6 @@
 #include "core/opts.h"
 #include "core/uffd.h"
 
-#define MS_PAGE_SIZE	4096UL
 #define MS_PMD_SIZE	(2UL << 20)
 #define MS_NR_REGIONS	2
 #define REGION_SRC	0

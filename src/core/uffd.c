@@ -95,11 +95,25 @@ static void explain_open(char *why, size_t len, int dev_err, int sys_err)
 			 strerror(dev_err), strerror(sys_err));
 }
 
+int uffd_page_size_check(long page_size, char *why, size_t whylen)
+{
+	if (page_size == (long)MS_PAGE_SIZE)
+		return 0;
+	if (why)
+		snprintf(why, whylen,
+			 "page size %ld KiB: movestress moves and checks %lu KiB pages (a kernel with 4K pages is needed)",
+			 page_size / 1024, MS_PAGE_SIZE / 1024);
+	return -EOPNOTSUPP;
+}
+
 int uffd_probe_features(uint64_t *features, char *why, size_t whylen)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = 0 };
-	int dev_err, sys_err, fd, ret = 0;
+	int dev_err, sys_err, fd, ret;
 
+	ret = uffd_page_size_check(sysconf(_SC_PAGESIZE), why, whylen);
+	if (ret)
+		return ret;
 	fd = uffd_open(NULL, &dev_err, &sys_err);
 	if (fd < 0) {
 		explain_open(why, whylen, dev_err, sys_err);
