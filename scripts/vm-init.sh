@@ -129,6 +129,7 @@ lru_gen_boot=$(lru_gen_now)
 	echo "cpus=$cpus"
 	echo "online=$(cat /sys/devices/system/cpu/online)"
 	echo "uname=$(uname -a)"
+	echo "arch=$(uname -m)"
 	echo "cmdline=$(cat /proc/cmdline)"
 	echo "mem_total_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 	echo "requested_policy=$POLICY"
