@@ -241,6 +241,8 @@ END_TEST
 START_TEST(test_report_refusals)
 {
 	char *other[] = { REPORT_DIR "/full", REPORT_DIR "/other-series" };
+	/* full/ has no "arch": it is from before --arch, an x86_64 guest */
+	char *arch[] = { REPORT_DIR "/full", REPORT_DIR "/other-arch" };
 	char *dup[] = { REPORT_DIR "/full", REPORT_DIR "/shard-1" };
 	char *none[] = { REPORT_DIR "/no-such-dir" };
 	char err[1024];
@@ -248,6 +250,9 @@ START_TEST(test_report_refusals)
 	ck_assert_int_eq(vr_build(other, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "series"));
 	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_int_eq(vr_build(arch, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "arch 'arm64'"));
+	ck_assert_ptr_nonnull(strstr(err, "'x86_64'"));
 	ck_assert_int_eq(vr_build(dup, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "in more than one directory"));
 	ck_assert_int_eq(vr_build(none, 1, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);

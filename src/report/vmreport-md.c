@@ -781,8 +781,8 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 	fprintf(f, "- kernel: %s (linux-source-6.12 %s), series %s, config %s, matrix %s\n",
 		jstr(v->head, "kernel"), jstr(v->head, "kernel_source"), jstr(v->head, "series"),
 		jstr(v->head, "config"), jstr(v->head, "matrix"));
-	fprintf(f, "- guest: %s, %lld vCPUs, %lld MiB; %zu scenario(s), %zu polic(ies), %zu cell(s) from",
-		jstr(v->head, "accel"), (long long)json_integer_value(json_object_get(v->head, "smp")),
+	fprintf(f, "- guest: %s, %s, %lld vCPUs, %lld MiB; %zu scenario(s), %zu polic(ies), %zu cell(s) from",
+		jstr(v->head, "arch"), jstr(v->head, "accel"), (long long)json_integer_value(json_object_get(v->head, "smp")),
 		(long long)json_integer_value(json_object_get(v->head, "mem_mib")), v->nscen, v->npol, v->ncells);
 	json_array_foreach(v->sources, i, x)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(x));
@@ -893,7 +893,8 @@ int vr_write_plots(const struct vr *v, const char *dir, FILE *md, char *err, siz
 
 json_t *vr_report_json(const struct vr *v, const char *concl)
 {
-	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "accel" };
+	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "arch",
+						 "accel" };
 	json_t *rep = json_object(), *scen = json_array(), *pols = json_array();
 	size_t i;
 

@@ -59,7 +59,7 @@ static int pol_index(struct vr *v, const char *name, char *err, size_t len)
 }
 
 /* what must be the same in every directory of one report */
-static const char *const same_keys[] = { "kernel", "series", "config", NULL };
+static const char *const same_keys[] = { "kernel", "series", "config", "arch", NULL };
 
 static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 {
@@ -80,6 +80,9 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		json_decref(m);
 		return MS_EXIT_USAGE;
 	}
+	/* a matrix.json from before vm-check --arch is an x86_64 guest's */
+	if (!json_object_get(m, "arch"))
+		json_object_set_new(m, "arch", json_string("x86_64"));
 	if (!v->head) {
 		v->head = json_incref(m);
 	} else {
@@ -87,7 +90,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 			if (!json_equal(json_object_get(m, *k) ?: json_null(),
 					json_object_get(v->head, *k) ?: json_null())) {
 				snprintf(err, len, "report: %s has %s '%s' but %s has '%s': results of different "
-					 "kernels, series or configs are not one matrix",
+					 "kernels, series, configs or architectures are not one matrix",
 					 dir, *k, jstr(m, *k), json_string_value(json_array_get(v->sources, 0)),
 					 jstr(v->head, *k));
 				json_decref(m);
