@@ -22,6 +22,9 @@
 #ifndef RESULTS_DIR
 #define RESULTS_DIR "tests/data/results"
 #endif
+#ifndef KERNELS_DIR
+#define KERNELS_DIR "tests/data/kernels"
+#endif
 
 static char *fixture(const char *name)
 {
@@ -133,7 +136,7 @@ START_TEST(test_load_fixtures)
 	double v[2][3], m[2], sd[2], t, df;
 	size_t k, i;
 
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c->nruns, 2);
 	ck_assert_str_eq(c->run[0].label, "movers1");
 	ck_assert_str_eq(c->run[1].label, "movers2");
@@ -188,15 +191,15 @@ START_TEST(test_refuse_schema)
 	write_modified(fixture("movers1.json"), path, "schema_version", json_integer(999));
 	files[0] = fixture("movers2.json");
 	files[1] = path;
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "schema_version"));
 	cmp_free(c);
 	/* a version from the future, alone or twice: not ours to read */
 	files[0] = path;
-	ck_assert_int_eq(cmp_load(c, files, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cmp_load(c, files, 1, false, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "schema_version 999 is not one this movestress reads"), "%s", err);
 	cmp_free(c);
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "allowed: 1..1"), "%s", err);
 	cmp_free(c);
 	files[0] = fixture("movers2.json");
@@ -207,7 +210,7 @@ START_TEST(test_refuse_schema)
 	json_object_del(j, "trials");
 	json_dump_file(j, path, 0);
 	json_decref(j);
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "results"));
 	cmp_free(c);
 	unlink(path);
@@ -229,7 +232,7 @@ START_TEST(test_different_scenario)
 	size_t i;
 	bool noted = false;
 
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), 0);
 	json_array_foreach(c->notes, i, n)
 		noted |= strstr(json_string_value(n), "different scenarios") != NULL;
 	ck_assert(noted);
@@ -303,7 +306,7 @@ START_TEST(test_sides_and_formats)
 	snprintf(b, sizeof(b), "%s/folio.json", tmp);
 	write_synthetic(a, 1, false);
 	write_synthetic(b, 2, true);
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), 0);
 	/* labels from the file names when --label was not given */
 	ck_assert_str_eq(c->run[0].label, "anon_vma");
 	ck_assert_str_eq(c->run[1].label, "folio");
@@ -396,7 +399,7 @@ START_TEST(test_plots_from_fixtures)
 	int n;
 
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	ck_assert_int_eq(cmp_load(c, files, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), 0);
 	n = plot_all(c, tmp, err, sizeof(err));
 	ck_assert_msg(n >= 2, "plot_all: %d %s", n, err);
 
@@ -486,7 +489,7 @@ START_TEST(test_scaling_series)
 		snprintf(f[i], sizeof(f[i]), "%s/p%zu.json", tmp, i);
 		write_point(f[i], pts[i].label, pts[i].movers, pts[i].reclaim, pts[i].pps);
 	}
-	ck_assert_int_eq(cmp_load(c, files, 4, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_load(c, files, 4, false, err, sizeof(err)), 0);
 	ck_assert_int_ge(plot_all(c, tmp, err, sizeof(err)), 1);
 	snprintf(path, sizeof(path), "%s/scaling-movers.svg", tmp);
 	svg = slurp(path);
@@ -538,6 +541,78 @@ START_TEST(test_exit_codes)
 }
 END_TEST
 
+/* @result with environment.kernel_build from @kernel (a hand-made kernel.json; NULL: none) in @out */
+static void with_kernel(const char *result, const char *kernel, const char *out)
+{
+	json_t *r = json_load_file(fixture(result), 0, NULL), *k = NULL;
+
+	ck_assert_ptr_nonnull(r);
+	if (kernel) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", KERNELS_DIR, kernel);
+		k = json_load_file(path, 0, NULL);
+		ck_assert_ptr_nonnull(k);
+		json_object_set_new(json_object_get(r, "environment"), "kernel_build", k);
+	}
+	ck_assert_int_eq(json_dump_file(r, out, JSON_INDENT(1)), 0);
+	json_decref(r);
+}
+
+/* which kernel ran: results of different kernels only with --by-kernel, then a column each */
+START_TEST(test_by_kernel)
+{
+	char tmp[] = "/tmp/check_compare_kernel.XXXXXX", a[96], b[96], u[96], err[1024], *buf = NULL;
+	char *files[] = { a, b }, *mixed[] = { a, u };
+	struct cmp *c = calloc(1, sizeof(*c));
+	size_t len = 0;
+	json_t *j, *runs;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(a, sizeof(a), "%s/a.json", tmp);
+	snprintf(b, sizeof(b), "%s/b.json", tmp);
+	snprintf(u, sizeof(u), "%s/u.json", tmp);
+	with_kernel("movers1.json", "6.12.117-x86_64.json", a);
+	with_kernel("movers2.json", "6.12.118-arm64.json", b);
+	with_kernel("movers2.json", NULL, u);
+	ck_assert_int_eq(cmp_load(c, files, 2, false, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "ran kernel v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 but"));
+	ck_assert_ptr_nonnull(strstr(err, "--by-kernel"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+	cmp_free(c);
+	/* a known kernel and an unknown one (a result from before kernel_build) are not the same either */
+	ck_assert_int_eq(cmp_load(c, mixed, 2, false, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "ran kernel unknown but"));
+	cmp_free(c);
+	ck_assert_int_eq(cmp_load(c, files, 2, true, err, sizeof(err)), 0);
+	/* the columns are the kernels, labelled by their id, each with its arch */
+	ck_assert_str_eq(c->run[0].label, "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64 [movers1]");
+	ck_assert_str_eq(c->run[1].label, "v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 [movers2]");
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(cmp_print(c, "json", fp), 0);
+	fclose(fp);
+	j = json_loads(buf, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	runs = json_object_get(j, "runs");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(runs, 1), "arch")), "arm64");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(runs, 0), "kernel")),
+			 "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64");
+	json_decref(j);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(cmp_print(c, "text", fp), 0);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, " kernel=v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 arch=arm64\n"));
+	free(buf);
+	cmp_free(c);
+	free(c);
+	snprintf(err, sizeof(err), "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(err), 0);
+}
+END_TEST
+
 CHECK_MAIN("compare", test_t_table, test_welch_reference, test_load_fixtures, test_refuse_schema,
 	   test_different_scenario, test_sides_and_formats, test_plots_from_fixtures, test_scaling_series,
-	   test_exit_codes)
+	   test_exit_codes, test_by_kernel)

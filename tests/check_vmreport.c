@@ -11,15 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "report/compare.h"
 #include "cli/options.h"
 #include "report/vmreport.h"
+#include "cli/cli.h"
 
 #ifndef REPORT_DIR
 #define REPORT_DIR "tests/data/report"
+#endif
+#ifndef KERNELS_DIR
+#define KERNELS_DIR "tests/data/kernels"
 #endif
 
 START_TEST(test_t_quantiles)
@@ -90,6 +95,14 @@ static char *tmpdir(void)
 	return t[i];
 }
 
+/* the report of @dirs written into @out, as `movestress report --output=OUT` does */
+static int build_to(char **dirs, size_t n, const char *out, json_t **rep, char *err, size_t len)
+{
+	struct vr_opts vo = { .outdir = out };
+
+	return vr_build(dirs, n, &vo, rep, err, len);
+}
+
 static json_t *metric_of(json_t *rep, const char *scen, const char *id, const char *pol)
 {
 	json_t *s, *m;
@@ -120,7 +133,7 @@ START_TEST(test_report_fixture)
 	char md[65536];
 	size_t n;
 
-	ck_assert_int_eq(vr_build(dirs, 1, out, &rep, err, sizeof(err)), 0);
+	ck_assert_int_eq(build_to(dirs, 1, out, &rep, err, sizeof(err)), 0);
 	/* anon_vma blocked 4000 5000 6000: mean 5000 -+ 4.303 * 1000 / sqrt(3) */
 	v = metric_of(rep, "partitioned-memcg-classic", "move_blocked", "anon_vma");
 	ck_assert_ptr_nonnull(v);
@@ -182,7 +195,7 @@ START_TEST(test_report_explore_cells)
 	char *dirs[] = { REPORT_DIR "/explore" }, err[1024];
 	json_t *rep = NULL, *v;
 
-	ck_assert_int_eq(vr_build(dirs, 1, tmpdir(), &rep, err, sizeof(err)), 0);
+	ck_assert_int_eq(build_to(dirs, 1, tmpdir(), &rep, err, sizeof(err)), 0);
 	v = metric_of(rep, "explore-page_idle", "move_blocked", "anon_vma");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(json_integer_value(json_object_get(v, "n")), 2);
@@ -225,8 +238,8 @@ START_TEST(test_report_shards_merge)
 
 	char *da = tmpdir(), *db = tmpdir();
 
-	ck_assert_int_eq(vr_build(full, 1, da, &a, err, sizeof(err)), 0);
-	ck_assert_int_eq(vr_build(shards, 2, db, &b, err, sizeof(err)), 0);
+	ck_assert_int_eq(build_to(full, 1, da, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(build_to(shards, 2, db, &b, err, sizeof(err)), 0);
 	/* report.md too, below its header (which names the sources) */
 	ck_assert_str_eq(md_body(da), md_body(db));
 	/* the same report, whichever order the shards come in; only the sources differ */
@@ -247,18 +260,190 @@ START_TEST(test_report_refusals)
 	char *none[] = { REPORT_DIR "/no-such-dir" };
 	char err[1024];
 
-	ck_assert_int_eq(vr_build(other, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_int_eq(build_to(other, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "series"));
 	ck_assert_ptr_null(strchr(err, '\n'));
-	ck_assert_int_eq(vr_build(arch, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_int_eq(build_to(arch, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "arch 'arm64'"));
 	ck_assert_ptr_nonnull(strstr(err, "'x86_64'"));
-	ck_assert_int_eq(vr_build(dup, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_int_eq(build_to(dup, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "in more than one directory"));
-	ck_assert_int_eq(vr_build(none, 1, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_int_eq(build_to(none, 1, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "not a vm-check results directory"));
 }
 END_TEST
 
+/* issue 22 item 8: malformed input named for what it is, a FIFO never waited on */
+START_TEST(test_report_malformed)
+{
+	char *schema[] = { REPORT_DIR "/bad-schema" }, *cells[] = { REPORT_DIR "/bad-cells" };
+	char err[1024], cmd[512], *d = tmpdir(), *out = tmpdir();
+	char *fifo[] = { d };
+	json_t *rep = NULL, *notes, *n;
+	size_t i;
+	bool named = false;
+
+	ck_assert_int_eq(build_to(schema, 1, out, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "schema_version 999 is not one this movestress reads"));
+	ck_assert_int_eq(build_to(cells, 1, out, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "cells[0] is a number"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+	/* a cell's result that is a FIFO: noted as unreadable, the report still built */
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -r '%s/full' '%s' && cd '%s/full/cells' && rm jank-memcg.t1-folio.json && "
+		 "mkfifo jank-memcg.t1-folio.json", d, REPORT_DIR, d, d);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/full", d);
+	fifo[0] = cmd;
+	ck_assert_int_eq(build_to(fifo, 1, out, &rep, err, sizeof(err)), 0);
+	notes = json_object_get(rep, "notes");
+	json_array_foreach(notes, i, n)
+		named |= strstr(json_string_value(n), "jank-memcg.t1-folio.json unreadable: not a regular file") != NULL;
+	ck_assert(named);
+	json_decref(rep);
+}
+END_TEST
+
+/* two copies of the full fixture, with hand-made kernel.json files (NULL: none) */
+static void two_kernels(char *d, const char *ka, const char *kb)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -r '%s/full' '%s/a' && cp -r '%s/full' '%s/b'", d, REPORT_DIR, d,
+		 REPORT_DIR, d);
+	ck_assert_int_eq(system(cmd), 0);
+	if (ka) {
+		snprintf(cmd, sizeof(cmd), "cp '%s/%s' '%s/a/kernel.json'", KERNELS_DIR, ka, d);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	snprintf(cmd, sizeof(cmd), "cp '%s/%s' '%s/b/kernel.json'", KERNELS_DIR, kb, d);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* the kernel under test: different kernels are refused, or (--by-kernel) a column each */
+START_TEST(test_report_by_kernel)
+{
+	char *d = tmpdir(), *unk = tmpdir(), a[160], b[160], ua[160], ub[160], err[1024], path[256];
+	char *dirs[] = { a, b }, *mixed[] = { ua, ub };
+	struct vr_opts vo = { .outdir = tmpdir() };
+	json_t *rep = NULL, *cols, *v;
+	FILE *f;
+	char md[65536];
+	size_t n;
+
+	two_kernels(d, "6.12.117-x86_64.json", "6.12.118-arm64.json");
+	snprintf(a, sizeof(a), "%s/a", d);
+	snprintf(b, sizeof(b), "%s/b", d);
+	ck_assert_int_eq(vr_build(dirs, 2, &vo, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "ran kernel v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 but"));
+	ck_assert_ptr_nonnull(strstr(err, "--by-kernel"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+	/* a known kernel and an unknown one (no kernel.json): not the same kernel either */
+	two_kernels(unk, NULL, "6.12.118-arm64.json");
+	snprintf(ua, sizeof(ua), "%s/a", unk);
+	snprintf(ub, sizeof(ub), "%s/b", unk);
+	ck_assert_int_eq(vr_build(mixed, 2, &vo, NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "but"));
+	/* --by-kernel: the kernel is a column like a policy, labelled by its id, its arch a field */
+	vo.by_kernel = true;
+	ck_assert_int_eq(vr_build(dirs, 2, &vo, &rep, err, sizeof(err)), 0);
+	ck_assert(json_is_true(json_object_get(rep, "by_kernel")));
+	ck_assert_uint_eq(json_array_size(json_object_get(rep, "kernels")), 2);
+	cols = json_object_get(rep, "columns");
+	ck_assert_uint_eq(json_array_size(cols), 6);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "label")),
+			 "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64 [anon_vma]");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "arch")), "x86_64");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 4), "policy")), "folio");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 4), "arch")), "arm64");
+	ck_assert_str_eq(json_string_value(json_object_get(rep, "baseline")),
+			 "6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64 [anon_vma]");
+	/* the same cells on both kernels: the same values, and a change of 0 against the base */
+	v = metric_of(rep, "partitioned-memcg-classic", "move_blocked",
+		      "v6.12.118-1-g0123abc-dirty/6.12@1a2b3c4d/kasan/arm64 [anon_vma]");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(v, "mean")), 5000, 1e-9);
+	json_decref(rep);
+	snprintf(path, sizeof(path), "%s/report.md", vo.outdir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(md, 1, sizeof(md) - 1, f);
+	md[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(md, "- kernels compared (--by-kernel: a column per kernel and policy):\n"
+				     "  - `6.12.117-deb12u1/6.12@1a2b3c4d/kasan/x86_64` (source debian:6.12=6.12.117-1~deb12u1"));
+	ck_assert_ptr_nonnull(strstr(md, "The kernels under test"));
+	ck_assert_ptr_nonnull(strstr(md, "arch arm64, accel kvm"));
+}
+END_TEST
+
+/* cli_main(@args...) with stdout into @out; its exit code */
+static int run_cli(const char *out, const char *const *args)
+{
+	char *argv[16];
+	int argc = 0, saved, fd, ret;
+
+	argv[argc++] = "movestress";
+	while (*args)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	fflush(stdout);
+	saved = dup(1);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	dup2(fd, 1);
+	close(fd);
+	ret = cli_main(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return ret;
+}
+
+/* issue 22 item 7: compare with directories, the options it is given, and its inputs left alone */
+START_TEST(test_compare_dirs)
+{
+	char *d = tmpdir(), *o = tmpdir(), *p = tmpdir(), cmd[1024], s1[160], s2[160], out[160], path[256];
+	struct stat st;
+	json_t *j;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -r '%s/shard-1' '%s/shard-2' '%s/full' '%s'", d, REPORT_DIR,
+		 REPORT_DIR, REPORT_DIR, d);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(s1, sizeof(s1), "%s/shard-1", d);
+	snprintf(s2, sizeof(s2), "%s/shard-2", d);
+	snprintf(out, sizeof(out), "%s/stdout", d);
+	/* two directories: the report on stdout (main: asked for --output, which compare refused) */
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", s1, s2, NULL }), 0);
+	/* nothing written into the inputs */
+	snprintf(path, sizeof(path), "%s/report.md", s1);
+	ck_assert_int_ne(stat(path, &st), 0);
+	/* --output=DIR: the report's files there */
+	snprintf(cmd, sizeof(cmd), "--output=%s", o);
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", cmd, s1, s2, NULL }), 0);
+	snprintf(path, sizeof(path), "%s/report.json", o);
+	ck_assert_int_eq(stat(path, &st), 0);
+	/* --format=json: report.json on stdout */
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", "--format=json", s1, s2, NULL }), 0);
+	j = json_load_file(out, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "schema")), "movestress-report/1");
+	json_decref(j);
+	/* --format=csv: for result files only, said in one line */
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", "--format=csv", s1, NULL }), MS_EXIT_USAGE);
+	/* --plot=DIR: the plots there */
+	snprintf(cmd, sizeof(cmd), "--plot=%s", p);
+	snprintf(path, sizeof(path), "%s/full", d);
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", cmd, path, NULL }), 0);
+	snprintf(path, sizeof(path), "%s/move_blocked.svg", p);
+	ck_assert_int_eq(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/full/report.md", d);
+	ck_assert_int_ne(stat(path, &st), 0);
+	/* result files with --output: refused (their comparison goes to stdout) */
+	ck_assert_int_eq(run_cli(out, (const char *const[]){ "compare", "--output=x", REPORT_DIR "/full/cells/"
+			 "jank-memcg.t1-folio.json", NULL }), MS_EXIT_USAGE);
+}
+END_TEST
+
 CHECK_MAIN("vmreport", test_t_quantiles, test_ci_known_data, test_report_fixture, test_report_shards_merge,
-	   test_report_refusals, test_report_explore_cells)
+	   test_report_refusals, test_report_explore_cells, test_report_malformed, test_report_by_kernel,
+	   test_compare_dirs)

@@ -23,6 +23,8 @@
 #include "core/uffd.h"
 #include "engine/explore.h"
 #include "report/vmreport.h"
+#include "report/matrix-out.h"
+#include "kernel/rmap-policy.h"
 #include "cli/tap.h"
 
 #include <signal.h>
@@ -178,6 +180,16 @@ static void print_matrix(const char *name)
 	       "--mthp=16,64 --ops=vmsplice:1,move:4 --hang-timeout=30s\n");
 }
 
+/* NAME ROLE DEFAULT NEEDS HELP (tab-separated; "-" for no NEEDS): what vm-check boots */
+static void print_rmap_policies(void)
+{
+	const struct rmap_policy *p;
+
+	for (p = rmap_policies; p->name; p++)
+		printf("%s\t%s\t%s\t%s\t%s\n", p->name, rmap_role_name(p->role), p->in_default ? "default" : "-",
+		       p->needs ?: "-", p->help);
+}
+
 /* one group of `movestress list`: name, supported, help, and why not */
 static void print_entries(const char *title, json_t *arr)
 {
@@ -208,6 +220,10 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 	(void)pos;
 	if (o->matrix[0]) {
 		print_matrix(o->matrix);
+		return MS_EXIT_PASS;
+	}
+	if (o->rmap_policies) {
+		print_rmap_policies();
 		return MS_EXIT_PASS;
 	}
 	has_move = !uffd_probe_features(&features, uwhy, sizeof(uwhy));
@@ -361,13 +377,19 @@ static int cmd_compare(struct opts *o, int argc, char **argv, int pos)
 		free(c);
 		return MS_EXIT_USAGE;
 	}
+	if (o->output[0]) {
+		fprintf(stderr, "movestress: compare: --output is for vm-check results directories (where the report "
+			"goes); the comparison of result files goes to stdout\n");
+		free(c);
+		return MS_EXIT_USAGE;
+	}
 	/* the plot directory before the table: a bad path is a usage error */
 	if (o->plot[0] && mkdir(o->plot, 0755) && errno != EEXIST) {
 		fprintf(stderr, "movestress: --plot: cannot create directory %s: %s\n", o->plot, strerror(errno));
 		free(c);
 		return errno == ENOENT || errno == ENOTDIR ? MS_EXIT_USAGE : MS_EXIT_ENV;
 	}
-	ret = cmp_load(c, files, n, err, sizeof(err));
+	ret = cmp_load(c, files, n, o->by_kernel, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
 		cmp_free(c);
@@ -398,14 +420,14 @@ static int cmd_explore(struct opts *o, int argc, char **argv, int pos)
 	return explore_main(o);
 }
 
-/* compare FILE...: result files; compare DIR...: a vm-check report */
+/* compare FILE...: result files; compare DIR...: a vm-check report, on stdout */
 static int cmd_compare_or_report(struct opts *o, int argc, char **argv, int pos)
 {
 	int i;
 
 	for (i = pos; i < argc; i++)
 		if (strncmp(argv[i], "--", 2))
-			return is_dir(argv[i]) ? cmd_report(o, argc, argv, pos) : cmd_compare(o, argc, argv, pos);
+			return is_dir(argv[i]) ? cmd_compare_dirs(o, argc, argv, pos) : cmd_compare(o, argc, argv, pos);
 	return cmd_compare(o, argc, argv, pos);
 }
 
@@ -418,16 +440,18 @@ static const struct verb verbs[] = {
 	/* bench sets mode, movers, src-vmas and idle-threads itself */
 	{ "bench", "[--runtime=T] [--size=S]", "engine overhead vs a bare ioctl loop, and anon_vma scaling (prints figures)", cmd_bench,
 	  COMMON_OPTS "runtime size move-len seed hang-timeout pfn-check reclaim swap io lock-stacks lru-gen inject known-bugs", 0, 0 },
-	{ "list", "[--json] [--matrix=quick|full]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
-	  COMMON_OPTS "json matrix", 0, 0 },
+	{ "list", "[--json] [--matrix=quick|full] [--rmap-policies]", "modes, reclaim backends and rmap policy, with whether this kernel supports each", cmd_list,
+	  COMMON_OPTS "json matrix rmap-policies", 0, 0 },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
 	  COMMON_OPTS "quiet", 0, 0 },
 	{ "classify", "FILE|- [--json] [--stacks [--release=R]]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log; --stacks: a hang's stacks against the known kernel bugs", cmd_classify,
 	  COMMON_OPTS "json stacks release", 1, 1 },
-	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
-	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
-	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
-	  COMMON_OPTS "output", 1, CMP_MAX_RUNS },
+	{ "compare", "FILE...|DIR... [--format=F] [--plot=DIR] [--output=DIR] [--by-kernel]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: their report on stdout)", cmd_compare_or_report,
+	  COMMON_OPTS "format plot output by-kernel", 1, CMP_MAX_RUNS },
+	{ "report", "DIR... [--output=DIR] [--by-kernel]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,
+	  COMMON_OPTS "output by-kernel", 1, CMP_MAX_RUNS },
+	{ "matrix", "DIR [--output=DIR] [--ktap] | --plan DIR", "judge a vm-check results directory: cells, matrix.txt/.json/.ktap, the exit code; --plan: its cells and seeds before the boots (vm-check runs both)", cmd_matrix,
+	  COMMON_OPTS "output ktap plan", 1, 1 },
 	{ "man", "TEMPLATE", "print the man page (options from the option table; make update-man)", cmd_man,
 	  COMMON_OPTS, 1, 1 },
 	{ NULL },

@@ -88,6 +88,10 @@ struct opts {
 	bool json;		/* list/classify --json */
 	bool stacks;		/* classify --stacks: FILE holds hung tasks' kernel stacks */
 	char release[64];	/* classify --stacks --release: the kernel they come from */
+	bool rmap_policies;	/* list --rmap-policies */
+	bool ktap;		/* matrix --ktap */
+	bool plan;		/* matrix --plan */
+	bool by_kernel;		/* report/compare --by-kernel */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];
 	/* the option list of the command parsed (cli/options.c): which row a shared name means */

@@ -229,12 +229,17 @@ static int dump_cb(const char *buf, size_t size, void *data)
  */
 int write_json_file(const char *path, json_t *j)
 {
+	return write_json_file_flags(path, j, JSON_INDENT(2));
+}
+
+int write_json_file_flags(const char *path, json_t *j, size_t flags)
+{
 	char tmp[PATH_MAX + 8];
 	struct stat st;
 	int fd, err = 0;
 
 	if (!strcmp(path, "-"))
-		return json_dumpf(j, stdout, JSON_INDENT(2)) ? -EIO : (putchar('\n'), 0);
+		return json_dumpf(j, stdout, flags) ? -EIO : (putchar('\n'), 0);
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
 		return -EINVAL;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
@@ -244,7 +249,7 @@ int write_json_file(const char *path, json_t *j)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	if (json_dump_callback(j, dump_cb, &fd, JSON_INDENT(2)) || dump_cb("\n", 1, &fd) || fsync(fd))
+	if (json_dump_callback(j, dump_cb, &fd, flags) || dump_cb("\n", 1, &fd) || fsync(fd))
 		err = -(errno ? errno : EIO);
 	if (close(fd) && !err)
 		err = -errno;
@@ -256,4 +261,29 @@ int write_json_file(const char *path, json_t *j)
 	if (err)
 		unlink(tmp);
 	return err;
+}
+
+json_t *read_json_file(const char *path, char *err, size_t len)
+{
+	json_error_t je;
+	struct stat st;
+	json_t *j;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer either */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	j = json_loadfd(fd, 0, &je);
+	close(fd);
+	if (!j)
+		snprintf(err, len, "%s (line %d)", je.text, je.line);
+	return j;
 }

@@ -25,6 +25,13 @@ void print_failures(FILE *f, const struct thread_stats *st);
  * only a regular file is ever replaced; 0/-errno, the .tmp removed
  */
 int write_json_file(const char *path, json_t *j);
+/* the same with jansson's dump @flags (JSON_REAL_PRECISION for a file of short reals) */
+int write_json_file_flags(const char *path, json_t *j, size_t flags);
+/*
+ * read the JSON in @path, which must be a regular file (a FIFO would block
+ * the reader, a device need not end): the value, or NULL with one line in @err
+ */
+json_t *read_json_file(const char *path, char *err, size_t len);
 /* before the run: @path is a regular file or new, and writable; 0 or -errno with @err */
 int output_check(const char *path, char *err, size_t len);
 /* tests: replace the write(2) write_json_file() uses (NULL: write(2) again) */

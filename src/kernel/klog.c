@@ -769,6 +769,22 @@ static int klog_read_all(FILE *fp, struct klog_buf *b)
 	return 0;
 }
 
+int klog_classify_file(const char *path, struct klog_report *out, int max)
+{
+	struct klog_buf text = { 0 };
+	FILE *fp = fopen(path, "re");
+	int ret;
+
+	if (!fp)
+		return -errno;
+	ret = klog_read_all(fp, &text);
+	fclose(fp);
+	if (!ret)
+		ret = klog_classify(text.p ?: "", text.len, out, max);
+	free(text.p);
+	return ret;
+}
+
 int klog_classify_main(const char *path, bool json)
 {
 	struct klog_buf text = { 0 };

@@ -82,6 +82,9 @@ int klog_scan_since(const char *marker, struct klog_report *out, int max,
 int klog_classify_kmsg(const char *dump, size_t len, const char *marker,
 		       struct klog_report *out, int max, size_t *lines_scanned);
 
+/* klog_classify() on the text of the file @path (a console log or a segment of one) */
+int klog_classify_file(const char *path, struct klog_report *out, int max);
+
 /* [{"kind":"warning","title":"WARNING in move_pages_pte"}, ...]; NULL on ENOMEM */
 json_t *klog_reports_to_json(const struct klog_report *r, int n);
 

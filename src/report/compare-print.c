@@ -57,12 +57,17 @@ static void print_preamble(const struct cmp *c, FILE *f, const char *pfx)
 		fprintf(f, "%s* = outside the noise: Welch's t-test, two-sided, alpha 0.05, on per-trial values\n", pfx);
 	else
 		fprintf(f, "%sno noise test: a run has a single trial (use movestress run --repeat N, N >= 2)\n", pfx);
-	for (i = 0; i < c->nruns; i++)
-		fprintf(f, "%s  %s: %s, N=%zu trial%s, mode=%s movers=%lld rmap_policy=%s\n", pfx, c->run[i].label,
+	for (i = 0; i < c->nruns; i++) {
+		fprintf(f, "%s  %s: %s, N=%zu trial%s, mode=%s movers=%lld rmap_policy=%s", pfx, c->run[i].label,
 			c->run[i].path, c->run[i].ntrials, c->run[i].ntrials == 1 ? "" : "s",
 			json_string_value(json_path(c->run[i].root, "options/mode")) ?: "?",
 			(long long)json_integer_value(json_path(c->run[i].root, "options/movers")),
 			json_string_value(json_path(c->run[i].root, "kernel/rmap_policy")) ?: "?");
+		/* which kernel ran (environment.kernel_build), when the result says */
+		if (strcmp(c->run[i].kernel, "unknown"))
+			fprintf(f, " kernel=%s arch=%s", c->run[i].kernel, c->run[i].arch[0] ? c->run[i].arch : "?");
+		fputc('\n', f);
+	}
 	json_array_foreach(c->notes, i, n)
 		fprintf(f, "%snote: %s\n", pfx, json_string_value(n));
 }
@@ -253,8 +258,10 @@ static void print_json(const struct cmp *c, FILE *f)
 	size_t i, k;
 
 	for (k = 0; k < c->nruns; k++)
-		json_array_append_new(runs, json_pack("{s:s, s:s, s:I}", "label", c->run[k].label,
-						      "file", c->run[k].path, "trials", (json_int_t)c->run[k].ntrials));
+		json_array_append_new(runs, json_pack("{s:s, s:s, s:I, s:s, s:o}", "label", c->run[k].label,
+						      "file", c->run[k].path, "trials", (json_int_t)c->run[k].ntrials,
+						      "kernel", c->run[k].kernel,
+						      "arch", c->run[k].arch[0] ? json_string(c->run[k].arch) : json_null()));
 	for (i = 0; i < c->nrows; i++) {
 		const struct cmp_row *r = &c->rows[i];
 		json_t *vals = json_array();

@@ -408,13 +408,17 @@ static int walk_counters(struct cmp *c, json_t *trial)
 
 /* ---- loading ---- */
 
-static void make_label(struct cmp *c, struct cmp_run *run)
+static void make_label(struct cmp *c, struct cmp_run *run, bool by_kernel)
 {
 	const char *l = json_string_value(json_path(run->root, "options/label"));
 	char tmp[512], *b;
 	size_t i, dup = 1;
 
-	if (l && *l) {
+	if (by_kernel) {
+		/* the kernel is the column: its id, and the run's own label if it has one */
+		snprintf(run->label, sizeof(run->label), "%.128s%s%.48s%s", run->kernel, l && *l ? " [" : "",
+			 l && *l ? l : "", l && *l ? "]" : "");
+	} else if (l && *l) {
 		snprintf(run->label, sizeof(run->label), "%s", l);
 	} else {
 		snprintf(tmp, sizeof(tmp), "%s", run->path);
@@ -427,14 +431,15 @@ static void make_label(struct cmp *c, struct cmp_run *run)
 		if (!strcmp(c->run[i].label, run->label))
 			dup++;
 	if (dup > 1) {
-		size_t n = strlen(run->label);
+		size_t n = strlen(run->label), max = sizeof(run->label) - 8;
 
-		snprintf(run->label + (n > 56 ? 56 : n), sizeof(run->label) - (n > 56 ? 56 : n), "#%zu", dup);
+		snprintf(run->label + (n > max ? max : n), sizeof(run->label) - (n > max ? max : n), "#%zu", dup);
 	}
 }
 
-static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *err, size_t len)
+static int load_one(struct cmp *c, struct cmp_run *run, const char *file, bool by_kernel, char *err, size_t len)
 {
+	json_t *kb;
 	json_error_t je;
 	json_t *trials, *t;
 	json_int_t sv;
@@ -469,7 +474,10 @@ static int load_one(struct cmp *c, struct cmp_run *run, const char *file, char *
 			 file, json_string_value(json_object_get(run->root, "verdict")) ?: "unknown");
 		return -EINVAL;
 	}
-	make_label(c, run);
+	kb = json_path(run->root, "environment/kernel_build");
+	snprintf(run->kernel, sizeof(run->kernel), "%s", json_string_value(json_object_get(kb, "id")) ?: "unknown");
+	snprintf(run->arch, sizeof(run->arch), "%s", json_string_value(json_object_get(kb, "arch")) ?: "");
+	make_label(c, run, by_kernel);
 	return 0;
 }
 
@@ -616,7 +624,7 @@ static int row_cmp(const void *a, const void *b)
 	return side_rank(x->side) - side_rank(y->side);
 }
 
-int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len)
+int cmp_load(struct cmp *c, char **files, size_t nfiles, bool by_kernel, char *err, size_t len)
 {
 	struct cmp_row *kept;
 	size_t i, k, nk;
@@ -632,7 +640,7 @@ int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len)
 		return -EINVAL;
 	}
 	for (i = 0; i < nfiles; i++) {
-		ret = load_one(c, &c->run[i], files[i], err, len);
+		ret = load_one(c, &c->run[i], files[i], by_kernel, err, len);
 		c->nruns = i + (ret ? 0 : 1);
 		if (ret) {
 			/* not counted in nruns, so not freed with the others */
@@ -641,6 +649,14 @@ int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len)
 			return ret;
 		}
 	}
+	/* which kernel ran: the same one, unless asked to compare kernels */
+	for (i = 1; i < c->nruns && !by_kernel; i++)
+		if (strcmp(c->run[i].kernel, c->run[0].kernel)) {
+			snprintf(err, len, "compare: %s ran kernel %s but %s ran %s: results of different kernels are "
+				 "compared only with --by-kernel", c->run[i].path, c->run[i].kernel, c->run[0].path,
+				 c->run[0].kernel);
+			return -EINVAL;
+		}
 	sv0 = json_integer_value(json_object_get(c->run[0].root, "schema_version"));
 	for (i = 1; i < c->nruns; i++) {
 		json_int_t sv = json_integer_value(json_object_get(c->run[i].root, "schema_version"));

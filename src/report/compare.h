@@ -19,7 +19,9 @@ struct opts;
 
 /* one result file */
 struct cmp_run {
-	char label[64];
+	char label[192];
+	char kernel[128];	/* environment.kernel_build.id ("unknown" without one) */
+	char arch[32];		/* environment.kernel_build.arch ("" without one) */
 	char path[512];
 	json_t *root;
 	size_t ntrials;
@@ -66,8 +68,12 @@ int welch_significant(const struct cmp_cell *a, const struct cmp_cell *b, double
 /* an option that does not change what was measured (output, label, seed, ...) */
 bool cmp_opt_ignored(const char *key);
 
-/* load the files, check they are comparable, build the rows; 0 or MS_EXIT_* with a message */
-int cmp_load(struct cmp *c, char **files, size_t nfiles, char *err, size_t len);
+/*
+ * load the files, check they are comparable (results of different kernels
+ * only with @by_kernel, then labelled by their kernel), build the rows;
+ * 0 or -EINVAL with a message
+ */
+int cmp_load(struct cmp *c, char **files, size_t nfiles, bool by_kernel, char *err, size_t len);
 void cmp_free(struct cmp *c);
 int cmp_print(const struct cmp *c, const char *format, FILE *f);
 /* the table heading of a side ("lock", "move"...): the side itself if unknown */

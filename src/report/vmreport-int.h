@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #define VR_MAX_DIRS	64
-#define VR_MAX_POL	8
+#define VR_MAX_POL	16	/* columns: policies, or kernel x policy with --by-kernel */
 #define VR_MAX_SCEN	256
 #define VR_MAX_TRIALS	256
 
@@ -34,7 +34,11 @@ struct vr {
 	size_t nscen, npol, ncells, cap;
 	char scen[VR_MAX_SCEN][96];
 	char args[VR_MAX_SCEN][512];
-	char pol[VR_MAX_POL][32];
+	char pol[VR_MAX_POL][160];	/* a column's label: POLICY, or "KERNEL-ID [POLICY]" */
+	char polname[VR_MAX_POL][32];	/* the column's policy */
+	int polkern[VR_MAX_POL];	/* the column's kernel (an index of kernels) */
+	json_t *kernels;	/* the kernels' kernel.json objects (null: unknown), first seen first */
+	bool by_kernel;		/* --by-kernel: directories of different kernels, one column each */
 	int base;		/* the policy changes are measured against */
 	struct vr_cell *cells;
 };
@@ -48,8 +52,8 @@ static inline const char *jstr(json_t *o, const char *key)
 
 /* vmreport-md.c: the conclusion paragraph (malloc'd, NULL on no memory) */
 char *vr_conclusion(const struct vr *v);
-/* the headline metrics' plots into @dir, their markdown links into @md; -1 on error */
-int vr_write_plots(const struct vr *v, const char *dir, FILE *md, char *err, size_t len);
+/* the headline metrics' plots into @dir, their markdown links (@link/NAME.svg) into @md; -1 on error */
+int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *md, char *err, size_t len);
 /* report.json's object (new reference) */
 json_t *vr_report_json(const struct vr *v, const char *concl);
 void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE *f);

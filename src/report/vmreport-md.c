@@ -17,6 +17,8 @@
 #include "report/vmreport-stats.h"
 #include "report/compare.h"
 #include "report/plot.h"
+#include "report/matrix.h"
+#include "kernel/rmap-policy.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,8 +89,8 @@ static const struct vr_metric metrics[] = {
 	  VR_COUNTER, "rmap_damon_mkold_trylock_fail", -1, false, false },
 	{ "lock_anon_vma_retry", "cost", "walker found folio->mapping changed and retried (rmap_lock_anon_vma_retry)", "",
 	  VR_COUNTER, "rmap_lock_anon_vma_retry", -1, false, false },
-	{ "rmap_walk_mapping_changed", "safety", "rmap walk raced MOVE (rmap_walk_mapping_changed; must be 0)", "",
-	  VR_COUNTER, "rmap_walk_mapping_changed", -1, false, false },
+	{ "rmap_walk_mapping_changed", "safety", "rmap walk raced MOVE (" RMAP_RACE_COUNTER "; must be 0)", "",
+	  VR_COUNTER, RMAP_RACE_COUNTER, -1, false, false },
 	{ "kernel_reports", "safety", "cells with a kernel report (KASAN, lockdep, BUG, WARNING...)", "",
 	  VR_KREPORT, NULL, -1, false, false },
 	{ "oracle_violations", "safety", "oracle violations (pages lost, duplicated, corrupt...)", "",
@@ -165,10 +167,9 @@ static bool metric_value(const struct vr_metric *m, const struct vr_cell *c, dou
 
 	if (m->kind == VR_KREPORT) {
 		/* the cell's state is the harness's verdict, with or without a result */
-		if (!c->state[0] || !strcmp(c->state, "skip"))
+		if (!c->state[0] || mx_state_find(c->state) == MX_SKIP)
 			return false;
-		*out = !strcmp(c->state, "kernel") || (!strcmp(c->state, "expected-fail") &&
-						       strstr(c->text, "kernel:"));
+		*out = mx_cell_kernel_report(c->state, c->text);
 		return true;
 	}
 	/* a run's result; an explore cell's has the kernel's counters only */
@@ -564,7 +565,7 @@ static void conclude_safety(const struct vr *v, FILE *f)
 	for (i = 0; i < v->ncells; i++) {
 		const struct vr_cell *c = &v->cells[i];
 
-		if (!strcmp(c->state, "skip"))
+		if (mx_state_find(c->state) == MX_SKIP)
 			continue;
 		cells++;
 		if (metric_value(metric("rmap_walk_mapping_changed"), c, &x) && x > 0)
@@ -573,9 +574,9 @@ static void conclude_safety(const struct vr *v, FILE *f)
 			reports++;
 		if (metric_value(metric("oracle_violations"), c, &x) && x > 0)
 			viol++;
-		failed += strcmp(c->state, "pass") != 0;
+		failed += mx_state_find(c->state) != MX_PASS;
 	}
-	fprintf(f, "Safety over all %zu cells: rmap_walk_mapping_changed was non-zero in %zu, a kernel report "
+	fprintf(f, "Safety over all %zu cells: " RMAP_RACE_COUNTER " was non-zero in %zu, a kernel report "
 		"came in %zu, the oracle found violations in %zu; %zu cell(s) did not pass%s. ", cells, races,
 		reports, viol, failed, failed ? " (see the cell states below)" : "");
 }
@@ -640,7 +641,8 @@ char *vr_conclusion(const struct vr *v)
 		nmax = n > nmax ? n : nmax;
 	}
 	for (p = 0; p < v->npol; p++) {
-		if ((int)p == v->base || !strcmp(v->pol[p], "folio-unsafe"))
+		/* the control is unsafe on purpose: nothing to conclude about its cost */
+		if ((int)p == v->base || !strcmp(v->polname[p], mx_control_policy(v->head)))
 			continue;
 		conclude_benefit(v, (int)p, f, row);
 		conclude_cost(v, (int)p, f, row);
@@ -769,6 +771,29 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 	json_decref(zero);
 }
 
+/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of a kernel.json */
+static void kernel_md(FILE *f, json_t *kb)
+{
+	static const char *const keys[] = { "source", "series", "config", "arch", "accel", "stock_locking" };
+	size_t i;
+	bool first = true;
+
+	if (!kb || json_is_null(kb)) {
+		fprintf(f, "unknown (no kernel.json: results from before kernel identities)");
+		return;
+	}
+	fprintf(f, "`%s` (", mx_kernel_id(kb));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *val = json_string_value(json_object_get(kb, keys[i]));
+
+		if (!val)
+			continue;
+		fprintf(f, "%s%s %s", first ? "" : ", ", keys[i], val);
+		first = false;
+	}
+	fputc(')', f);
+}
+
 void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE *f)
 {
 	struct vr_row *row = malloc(sizeof(*row));
@@ -787,6 +812,18 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 	json_array_foreach(v->sources, i, x)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(x));
 	fputc('\n', f);
+	if (v->by_kernel) {
+		fprintf(f, "- kernels compared (--by-kernel: a column per kernel and policy):\n");
+		json_array_foreach(v->kernels, i, x) {
+			fprintf(f, "  - ");
+			kernel_md(f, x);
+			fputc('\n', f);
+		}
+	} else {
+		fprintf(f, "- kernel build: ");
+		kernel_md(f, json_array_get(v->kernels, 0));
+		fputc('\n', f);
+	}
 	json_array_foreach(v->notes, i, x)
 		fprintf(f, "- note: %s\n", json_string_value(x));
 	if (is_tcg(v))
@@ -805,6 +842,13 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		"unequal variances, on the per-trial values; it needs 2 trials on each side). Kernel counters "
 		"are deltas over the cell; anon_vma_wait_max_ns is reset before every cell by the guest. "
 		"Per-trial values are in report.json.\n", v->pol[v->base]);
+	fprintf(f, "\nThe kernel%s under test (kernel.json of the results; two directories are one report only "
+		"when their kernel ids are equal, or with --by-kernel):", v->by_kernel ? "s" : "");
+	json_array_foreach(v->kernels, i, x) {
+		fprintf(f, "%s", i ? "; " : " ");
+		kernel_md(f, x);
+	}
+	fprintf(f, ".\n");
 	if (plots[0]) {
 		fprintf(f, "\n## Plots\n\nPoints are means, bars 95%% CIs; x is the scenario number:");
 		for (s = 0; s < v->nscen; s++)
@@ -819,7 +863,7 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 
 /* ---- plots ---- */
 
-static int plot_metric(const struct vr *v, const struct vr_metric *m, const char *dir, FILE *md,
+static int plot_metric(const struct vr *v, const struct vr_metric *m, const char *dir, const char *link, FILE *md,
 		       char *err, size_t len)
 {
 	struct svg_series ser[VR_MAX_POL];
@@ -877,16 +921,16 @@ static int plot_metric(const struct vr *v, const struct vr_metric *m, const char
 		snprintf(err, len, "report: %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	fprintf(md, "![%s](plots/%s.svg)\n", m->label, m->id);
+	fprintf(md, "![%s](%s/%s.svg)\n", m->label, link, m->id);
 	return 1;
 }
 
-int vr_write_plots(const struct vr *v, const char *dir, FILE *md, char *err, size_t len)
+int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *md, char *err, size_t len)
 {
 	const struct vr_metric *m;
 
 	for (m = metrics; m->id; m++)
-		if (m->headline && plot_metric(v, m, dir, md, err, len) < 0)
+		if (m->headline && plot_metric(v, m, dir, link, md, err, len) < 0)
 			return -1;
 	return 0;
 }
@@ -895,7 +939,7 @@ json_t *vr_report_json(const struct vr *v, const char *concl)
 {
 	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "arch",
 						 "accel" };
-	json_t *rep = json_object(), *scen = json_array(), *pols = json_array();
+	json_t *rep = json_object(), *scen = json_array(), *pols = json_array(), *cols;
 	size_t i;
 
 	for (i = 0; i < v->nscen; i++)
@@ -910,6 +954,20 @@ json_t *vr_report_json(const struct vr *v, const char *concl)
 	for (i = 0; i < v->npol; i++)
 		json_array_append_new(pols, json_string(v->pol[i]));
 	json_object_set_new(rep, "policies", pols);
+	/* which kernel ran: every kernel's kernel.json, and the column each one is */
+	json_object_set_new(rep, "kernel_build", json_incref(json_array_get(v->kernels, 0)));
+	json_object_set_new(rep, "by_kernel", json_boolean(v->by_kernel));
+	json_object_set_new(rep, "kernels", json_incref(v->kernels));
+	cols = json_array();
+	for (i = 0; i < v->npol; i++) {
+		json_t *kb = json_array_get(v->kernels, v->polkern[i]);
+
+		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:o}", "label", v->pol[i],
+			"policy", v->polname[i], "kernel", mx_kernel_id(kb),
+			"arch", json_is_string(json_object_get(kb, "arch")) ? json_incref(json_object_get(kb, "arch")) :
+									   json_null()));
+	}
+	json_object_set_new(rep, "columns", cols);
 	json_object_set_new(rep, "statistics", json_pack("{s:s, s:s, s:f, s:b}",
 		"ci95", "mean -+ t(0.975, n-1) * sd / sqrt(n), Student's t",
 		"test", "Welch's t-test against the baseline policy, per-trial values", "alpha", 0.05,

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "report/vmreport.h"
 #include "report/vmreport-int.h"
+#include "report/matrix.h"
 #include "core/opts.h"
 #include "core/report.h"
 
@@ -43,19 +44,58 @@ static int scen_index(struct vr *v, const char *name, const char *args, char *er
 	return (int)v->nscen++;
 }
 
-static int pol_index(struct vr *v, const char *name, char *err, size_t len)
+/* the column of policy @name on kernel @k: the policy, or with --by-kernel "ID [POLICY]" */
+static int pol_index(struct vr *v, const char *name, int k, char *err, size_t len)
 {
+	char label[sizeof(v->pol[0])];
 	size_t i;
 
+	if (v->by_kernel)
+		snprintf(label, sizeof(label), "%.100s [%.40s]", mx_kernel_id(json_array_get(v->kernels, k)), name);
+	else
+		snprintf(label, sizeof(label), "%s", name);
 	for (i = 0; i < v->npol; i++)
-		if (!strcmp(v->pol[i], name))
+		if (!strcmp(v->pol[i], label))
 			return (int)i;
 	if (v->npol == VR_MAX_POL) {
-		snprintf(err, len, "report: more than %d policies", VR_MAX_POL);
+		snprintf(err, len, "report: more than %d columns (%s)", VR_MAX_POL,
+			 v->by_kernel ? "kernels x policies" : "policies");
 		return -1;
 	}
-	snprintf(v->pol[v->npol], sizeof(v->pol[0]), "%s", name);
+	snprintf(v->pol[v->npol], sizeof(v->pol[0]), "%s", label);
+	snprintf(v->polname[v->npol], sizeof(v->polname[0]), "%s", name);
+	v->polkern[v->npol] = k;
 	return (int)v->npol++;
+}
+
+/*
+ * The kernel a results directory ran (matrix.json's kernel_build, else its
+ * kernel.json; NULL: unknown, a directory from before kernel identities),
+ * as an index of v->kernels.
+ */
+static int kernel_index(struct vr *v, const char *dir, json_t *m)
+{
+	char path[1200], why[256];
+	json_t *kb = json_object_get(m, "kernel_build"), *x;
+	size_t i;
+
+	if (json_is_object(kb)) {
+		json_incref(kb);
+	} else {
+		snprintf(path, sizeof(path), "%s/kernel.json", dir);
+		kb = read_json_file(path, why, sizeof(why));
+		if (!json_is_object(kb)) {
+			json_decref(kb);
+			kb = NULL;
+		}
+	}
+	json_array_foreach(v->kernels, i, x)
+		if (!strcmp(mx_kernel_id(x), mx_kernel_id(kb))) {
+			json_decref(kb);
+			return (int)i;
+		}
+	json_array_append_new(v->kernels, kb ?: json_null());
+	return (int)json_array_size(v->kernels) - 1;
 }
 
 /* what must be the same in every directory of one report */
@@ -63,29 +103,37 @@ static const char *const same_keys[] = { "kernel", "series", "config", "arch", N
 
 static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 {
-	char path[1600], rpath[1200];
-	json_error_t je;
+	char path[1600], rpath[1200], why[256];
 	json_t *m, *c, *x;
 	const char *const *k;
 	size_t i, j;
+	int kern;
 
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	m = json_load_file(path, 0, &je);
+	m = read_json_file(path, why, sizeof(why));
 	if (!m) {
-		snprintf(err, len, "report: %s: not a vm-check results directory (%s)", dir, je.text);
+		snprintf(err, len, "report: %s: not a vm-check results directory (matrix.json: %s)", dir, why);
 		return MS_EXIT_USAGE;
 	}
-	if (!json_is_array(json_object_get(m, "cells"))) {
-		snprintf(err, len, "report: %s: no \"cells\": not a vm-check matrix.json", path);
+	if (mx_check_json(m, path, why, sizeof(why))) {
+		snprintf(err, len, "report: %s", why);
 		json_decref(m);
 		return MS_EXIT_USAGE;
 	}
 	/* a matrix.json from before vm-check --arch is an x86_64 guest's */
 	if (!json_object_get(m, "arch"))
 		json_object_set_new(m, "arch", json_string("x86_64"));
+	kern = kernel_index(v, dir, m);
 	if (!v->head) {
 		v->head = json_incref(m);
-	} else {
+	} else if (!v->by_kernel && kern) {
+		snprintf(err, len, "report: %s ran kernel %s but %s ran %s: results of different kernels are one "
+			 "report only with --by-kernel (the kernel a column like a policy)", dir,
+			 mx_kernel_id(json_array_get(v->kernels, kern)), json_string_value(json_array_get(v->sources, 0)),
+			 mx_kernel_id(json_array_get(v->kernels, 0)));
+		json_decref(m);
+		return MS_EXIT_USAGE;
+	} else if (!v->by_kernel) {
 		for (k = same_keys; *k; k++)
 			if (!json_equal(json_object_get(m, *k) ?: json_null(),
 					json_object_get(v->head, *k) ?: json_null())) {
@@ -108,7 +156,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		if (scen_index(v, jstr(x, "name"), jstr(x, "args"), err, len) < 0)
 			goto bad;
 	json_array_foreach(json_object_get(m, "policies"), i, x)
-		if (pol_index(v, json_string_value(x) ?: "?", err, len) < 0)
+		if (pol_index(v, json_string_value(x) ?: "?", kern, err, len) < 0)
 			goto bad;
 	json_array_foreach(json_object_get(m, "cells"), i, c) {
 		struct vr_cell *cell;
@@ -118,7 +166,7 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		if (!strcmp(jstr(c, "scenario"), "(boot)"))
 			continue;
 		s = scen_index(v, jstr(c, "scenario"), jstr(c, "args"), err, len);
-		p = pol_index(v, jstr(c, "policy"), err, len);
+		p = pol_index(v, jstr(c, "policy"), kern, err, len);
 		if (s < 0 || p < 0)
 			goto bad;
 		t = json_is_integer(json_object_get(c, "trial")) ? (int)json_integer_value(json_object_get(c, "trial")) : 1;
@@ -154,14 +202,16 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		else
 			snprintf(rpath, sizeof(rpath), "%s", jstr(c, "result"));
 		if (rpath[0]) {
-			cell->res = json_load_file(rpath, 0, &je);
-			if (!cell->res && res) {
+			cell->res = read_json_file(rpath, why, sizeof(why));
+			if (!cell->res && res && *jstr(c, "result")) {
 				/* an older matrix.json: the absolute path */
-				cell->res = json_load_file(jstr(c, "result"), 0, &je);
+				char why2[256];
+
+				cell->res = read_json_file(jstr(c, "result"), why2, sizeof(why2));
 			}
 			if (!cell->res) {
 				snprintf(path, sizeof(path), "%s [%s] trial %d: result %s unreadable: %s",
-					 v->scen[s], v->pol[p], t, rpath, je.text);
+					 v->scen[s], v->pol[p], t, rpath, why);
 				json_array_append_new(v->notes, json_string(path));
 			}
 		}
@@ -181,20 +231,22 @@ static void vr_free(struct vr *v)
 		json_decref(v->cells[i].res);
 	free(v->cells);
 	json_decref(v->head);
+	json_decref(v->kernels);
 	json_decref(v->sources);
 	json_decref(v->notes);
 }
 
 /* ---- the whole report ---- */
 
-/* which policy the others are measured against: anon_vma (today's) */
+/* which column the others are measured against: the matrix's base (today's locking), on the first kernel */
 static void pick_base(struct vr *v)
 {
+	const char *base = mx_base_policy(v->head);
 	size_t i;
 
 	v->base = 0;
-	for (i = 0; i < v->npol; i++)
-		if (!strcmp(v->pol[i], "anon_vma"))
+	for (i = v->npol; i-- > 0;)
+		if (!strcmp(v->polname[i], base) && v->polkern[i] == 0)
 			v->base = (int)i;
 }
 
@@ -255,22 +307,20 @@ static int make_dir(const char *path, char *err, size_t len)
 	return 0;
 }
 
-/* OUTDIR/plots/ and the markdown that shows them (*plots, malloc'd) */
-static int write_plots(const struct vr *v, const char *outdir, char **plots, char *err, size_t len)
+/* the plots into @dir and the markdown that shows them, linked as @link/NAME.svg (*plots, malloc'd) */
+static int write_plots(const struct vr *v, const char *dir, const char *link, char **plots, char *err, size_t len)
 {
-	char path[1024];
 	size_t plen = 0;
 	FILE *pf;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/plots", outdir);
-	ret = make_dir(path, err, len);
+	ret = make_dir(dir, err, len);
 	if (ret)
 		return ret;
 	pf = open_memstream(plots, &plen);
 	if (!pf)
 		return 0;
-	ret = vr_write_plots(v, path, pf, err, len) < 0 ? MS_EXIT_ENV : 0;
+	ret = vr_write_plots(v, dir, link, pf, err, len) < 0 ? MS_EXIT_ENV : 0;
 	fclose(pf);
 	return ret;
 }
@@ -295,7 +345,7 @@ static int write_report_md(const struct vr *v, const char *outdir, const char *c
 	return 0;
 }
 
-int vr_build(char **dirs, size_t ndirs, const char *outdir, json_t **report_out, char *err, size_t len)
+int vr_build(char **dirs, size_t ndirs, const struct vr_opts *vo, json_t **report_out, char *err, size_t len)
 {
 	struct vr *v = calloc(1, sizeof(*v));
 	char path[1024], *concl = NULL, *plots = NULL;
@@ -308,26 +358,43 @@ int vr_build(char **dirs, size_t ndirs, const char *outdir, json_t **report_out,
 	}
 	v->sources = json_array();
 	v->notes = json_array();
+	v->kernels = json_array();
+	v->by_kernel = vo->by_kernel;
 	ret = load_all(v, dirs, ndirs, err, len);
 	if (ret)
 		goto out;
-	ret = make_dir(outdir, err, len);
-	if (ret)
-		goto out;
+	if (vo->outdir) {
+		ret = make_dir(vo->outdir, err, len);
+		if (ret)
+			goto out;
+	}
 	concl = vr_conclusion(v);
-	ret = write_plots(v, outdir, &plots, err, len);
+	if (vo->plotdir) {
+		ret = write_plots(v, vo->plotdir, vo->plotdir, &plots, err, len);
+	} else if (vo->outdir) {
+		snprintf(path, sizeof(path), "%s/plots", vo->outdir);
+		ret = write_plots(v, path, "plots", &plots, err, len);
+	}
 	if (ret)
 		goto out;
 	rep = vr_report_json(v, concl);
-	snprintf(path, sizeof(path), "%s/report.json", outdir);
-	if (write_json_file(path, rep)) {
-		snprintf(err, len, "report: cannot write %s", path);
-		ret = MS_EXIT_ENV;
-		goto out;
+	if (vo->outdir) {
+		snprintf(path, sizeof(path), "%s/report.json", vo->outdir);
+		if (write_json_file(path, rep)) {
+			snprintf(err, len, "report: cannot write %s", path);
+			ret = MS_EXIT_ENV;
+			goto out;
+		}
+		ret = write_report_md(v, vo->outdir, concl, plots ?: "", err, len);
+		if (ret)
+			goto out;
 	}
-	ret = write_report_md(v, outdir, concl, plots ?: "", err, len);
-	if (ret)
-		goto out;
+	if (vo->print && vo->json) {
+		json_dumpf(rep, vo->print, JSON_INDENT(2));
+		fputc('\n', vo->print);
+	} else if (vo->print) {
+		vr_write_md(v, concl, plots ?: "", vo->print);
+	}
 	if (report_out) {
 		*report_out = rep;
 		rep = NULL;
@@ -350,34 +417,49 @@ bool is_dir(const char *p)
 	return !stat(p, &st) && S_ISDIR(st.st_mode);
 }
 
-int cmd_report(struct opts *o, int argc, char **argv, int pos)
+/* the directories among the arguments (options and their separate values skipped); 0 or usage */
+static int collect_dirs(const char *verb, int argc, char **argv, int pos, char **dirs, size_t *n)
 {
-	char *dirs[VR_MAX_DIRS], err[1024];
-	const char *outdir;
-	json_t *rep = NULL;
-	size_t n = 0;
-	int i, ret;
+	static const char *const valued[] = { "output", "format", "plot", "exit-codes", NULL };
+	const char *const *v;
+	int i;
 
 	for (i = pos; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			continue;
 		if (!strncmp(argv[i], "--", 2)) {
 			/* a separate option value (opts_parse took it) */
-			if (!strchr(argv[i], '=') && i + 1 < argc && !strcmp(argv[i] + 2, "output"))
+			for (v = valued; *v && (strchr(argv[i], '=') || strcmp(argv[i] + 2, *v)); v++)
+				;
+			if (*v && i + 1 < argc)
 				i++;
 			continue;
 		}
-		if (n == VR_MAX_DIRS) {
-			fprintf(stderr, "movestress: report: more than %d directories\n", VR_MAX_DIRS);
+		if (*n == VR_MAX_DIRS) {
+			fprintf(stderr, "movestress: %s: more than %d directories\n", verb, VR_MAX_DIRS);
 			return MS_EXIT_USAGE;
 		}
 		if (!is_dir(argv[i])) {
-			fprintf(stderr, "movestress: report: %s is not a directory (give vm-check results directories)\n",
-				argv[i]);
+			fprintf(stderr, "movestress: %s: %s is not a directory (give vm-check results directories)\n",
+				verb, argv[i]);
 			return MS_EXIT_USAGE;
 		}
-		dirs[n++] = argv[i];
+		dirs[(*n)++] = argv[i];
 	}
+	return 0;
+}
+
+int cmd_report(struct opts *o, int argc, char **argv, int pos)
+{
+	char *dirs[VR_MAX_DIRS], err[1024];
+	struct vr_opts vo = { .by_kernel = o->by_kernel };
+	json_t *rep = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = collect_dirs("report", argc, argv, pos, dirs, &n);
+	if (ret)
+		return ret;
 	if (!n) {
 		fprintf(stderr, "movestress: report: give a vm-check results directory, or several (shards) with "
 			"--output=DIR, e.g. movestress report --output=merged shard1 shard2\n");
@@ -387,14 +469,47 @@ int cmd_report(struct opts *o, int argc, char **argv, int pos)
 		fprintf(stderr, "movestress: report: %zu directories: say where the merged report goes with --output=DIR\n", n);
 		return MS_EXIT_USAGE;
 	}
-	outdir = o->output[0] ? o->output : dirs[0];
-	ret = vr_build(dirs, n, outdir, &rep, err, sizeof(err));
+	vo.outdir = o->output[0] ? o->output : dirs[0];
+	ret = vr_build(dirs, n, &vo, &rep, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
 		return ret;
 	}
-	printf("report: %s/report.md, %s/report.json, %s/plots/\n\n%s\n", outdir, outdir, outdir,
+	printf("report: %s/report.md, %s/report.json, %s/plots/\n\n%s\n", vo.outdir, vo.outdir, vo.outdir,
 	       json_string_value(json_object_get(rep, "conclusion")));
 	json_decref(rep);
 	return MS_EXIT_PASS;
+}
+
+/*
+ * compare DIR...: the report of vm-check results directories on stdout
+ * (text and markdown: report.md; json: report.json); it writes only where
+ * it is told, never into its inputs: --output=DIR the report's files,
+ * --plot=DIR the plots.
+ */
+int cmd_compare_dirs(struct opts *o, int argc, char **argv, int pos)
+{
+	char *dirs[VR_MAX_DIRS], err[1024];
+	struct vr_opts vo = {
+		.outdir = o->output[0] ? o->output : NULL,
+		.plotdir = o->plot[0] ? o->plot : NULL,
+		.print = stdout,
+		.json = !strcmp(o->format, "json"),
+		.by_kernel = o->by_kernel,
+	};
+	size_t n = 0;
+	int ret;
+
+	ret = collect_dirs("compare", argc, argv, pos, dirs, &n);
+	if (ret)
+		return ret;
+	if (!strcmp(o->format, "csv")) {
+		fprintf(stderr, "movestress: compare: --format=csv is for result files; vm-check results directories "
+			"give text or markdown (report.md) or json (report.json)\n");
+		return MS_EXIT_USAGE;
+	}
+	ret = vr_build(dirs, n, &vo, NULL, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "movestress: %s\n", err);
+	return ret;
 }
