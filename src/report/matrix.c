@@ -626,13 +626,15 @@ const char *mx_fact(const struct mx *m, const char *key)
 	return json_string_value(json_object_get(m->facts, key)) ?: "";
 }
 
+const char *mx_arch_of(json_t *facts, json_t *kernel_build)
+{
+	return json_string_value(json_object_get(facts, "arch")) ?:
+	       json_string_value(json_object_get(kernel_build, "arch")) ?: "x86_64";
+}
+
 const char *mx_arch(const struct mx *m)
 {
-	const char *a = mx_fact(m, "arch");
-
-	if (!*a)
-		a = json_string_value(json_object_get(m->kernel_build, "arch")) ?: "x86_64";
-	return a;
+	return mx_arch_of(m->facts, m->kernel_build);
 }
 
 long long mx_fact_int(const struct mx *m, const char *key, long long dflt)

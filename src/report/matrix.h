@@ -122,7 +122,12 @@ void mx_free(struct mx *m);
 /* vm-check's facts about the run: a string ("" if absent) or a number */
 const char *mx_fact(const struct mx *m, const char *key);
 long long mx_fact_int(const struct mx *m, const char *key, long long dflt);
-/* the guest's architecture: vm-check's arch, else the kernel build's, else x86_64 (before --arch) */
+/*
+ * The guest's architecture: @facts' arch (vm-check.json, matrix.json), else
+ * the kernel build's (kernel.json), else x86_64: results from before
+ * vm-check --arch.
+ */
+const char *mx_arch_of(json_t *facts, json_t *kernel_build);
 const char *mx_arch(const struct mx *m);
 /* the cell (@name, policy @pol), NULL if none was recorded */
 struct mx_cell *mx_cell(const struct mx *m, const char *name, int pol);

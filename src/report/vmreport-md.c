@@ -771,15 +771,17 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 	json_decref(zero);
 }
 
-/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of a kernel.json */
-static void kernel_md(FILE *f, json_t *kb)
+/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of kernel @k's kernel.json */
+static void kernel_md(FILE *f, const struct vr *v, size_t k)
 {
 	static const char *const keys[] = { "source", "series", "config", "arch", "accel", "stock_locking" };
+	json_t *kb = json_array_get(v->kernels, k);
 	size_t i;
 	bool first = true;
 
 	if (!kb || json_is_null(kb)) {
-		fprintf(f, "unknown (no kernel.json: results from before kernel identities)");
+		fprintf(f, "`%s` (no kernel.json: results from before kernel identities; arch %s)", v->klabel[k],
+			v->karch[k]);
 		return;
 	}
 	fprintf(f, "`%s` (", mx_kernel_id(kb));
@@ -816,12 +818,12 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		fprintf(f, "- kernels compared (--by-kernel: a column per kernel and policy):\n");
 		json_array_foreach(v->kernels, i, x) {
 			fprintf(f, "  - ");
-			kernel_md(f, x);
+			kernel_md(f, v, i);
 			fputc('\n', f);
 		}
 	} else {
 		fprintf(f, "- kernel build: ");
-		kernel_md(f, json_array_get(v->kernels, 0));
+		kernel_md(f, v, 0);
 		fputc('\n', f);
 	}
 	json_array_foreach(v->notes, i, x)
@@ -846,7 +848,7 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		"when their kernel ids are equal, or with --by-kernel):", v->by_kernel ? "s" : "");
 	json_array_foreach(v->kernels, i, x) {
 		fprintf(f, "%s", i ? "; " : " ");
-		kernel_md(f, x);
+		kernel_md(f, v, i);
 	}
 	fprintf(f, ".\n");
 	if (plots[0]) {
@@ -964,8 +966,7 @@ json_t *vr_report_json(const struct vr *v, const char *concl)
 
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:o}", "label", v->pol[i],
 			"policy", v->polname[i], "kernel", mx_kernel_id(kb),
-			"arch", json_is_string(json_object_get(kb, "arch")) ? json_incref(json_object_get(kb, "arch")) :
-									   json_null()));
+			"arch", json_string(v->karch[v->polkern[i]])));
 	}
 	json_object_set_new(rep, "columns", cols);
 	json_object_set_new(rep, "statistics", json_pack("{s:s, s:s, s:f, s:b}",
