@@ -9,7 +9,9 @@
 #include "check_main.h"
 #include <stddef.h>
 #include <stdlib.h>
-#include "core/uffd-compat.h"
+#include <errno.h>
+#include <string.h>
+#include "core/uffd.h"
 
 START_TEST(test_values)
 {
@@ -42,4 +44,17 @@ START_TEST(test_ioctl_number)
 }
 END_TEST
 
-CHECK_MAIN("compat", test_values, test_struct, test_ioctl_number)
+/* a 16K or 64K-page kernel (arm64, Android's 16K builds) is a skip with the reason */
+START_TEST(test_page_size)
+{
+	char why[256] = "";
+
+	ck_assert_int_eq(uffd_page_size_check(4096, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
+	ck_assert_int_eq(uffd_page_size_check(16384, why, sizeof(why)), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(why, "page size 16 KiB"));
+	ck_assert_int_eq(uffd_page_size_check(65536, NULL, 0), -EOPNOTSUPP);
+}
+END_TEST
+
+CHECK_MAIN("compat", test_values, test_struct, test_ioctl_number, test_page_size)

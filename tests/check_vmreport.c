@@ -254,6 +254,8 @@ END_TEST
 START_TEST(test_report_refusals)
 {
 	char *other[] = { REPORT_DIR "/full", REPORT_DIR "/other-series" };
+	/* full/ has no "arch": it is from before --arch, an x86_64 guest */
+	char *arch[] = { REPORT_DIR "/full", REPORT_DIR "/other-arch" };
 	char *dup[] = { REPORT_DIR "/full", REPORT_DIR "/shard-1" };
 	char *none[] = { REPORT_DIR "/no-such-dir" };
 	char err[1024];
@@ -261,6 +263,11 @@ START_TEST(test_report_refusals)
 	ck_assert_int_eq(build_to(other, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "series"));
 	ck_assert_ptr_null(strchr(err, '\n'));
+	/* two unknown kernels (no kernel.json) of different architectures: two kernels */
+	ck_assert_int_eq(build_to(arch, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "ran kernel unknown/arm64 but"));
+	ck_assert_ptr_nonnull(strstr(err, "ran unknown/x86_64"));
+	ck_assert_ptr_nonnull(strstr(err, "--by-kernel"));
 	ck_assert_int_eq(build_to(dup, 2, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "in more than one directory"));
 	ck_assert_int_eq(build_to(none, 1, tmpdir(), NULL, err, sizeof(err)), MS_EXIT_USAGE);
@@ -371,6 +378,41 @@ START_TEST(test_report_by_kernel)
 }
 END_TEST
 
+/*
+ * --by-kernel over directories without kernel.json (an x86_64 matrix from
+ * before vm-check --arch, an arm64 one): a column per architecture and
+ * policy, each with its arch, the kernels named by it
+ */
+START_TEST(test_report_by_arch)
+{
+	char *dirs[] = { REPORT_DIR "/full", REPORT_DIR "/other-arch" }, err[1024], path[256], md[65536];
+	struct vr_opts vo = { .outdir = tmpdir(), .by_kernel = true };
+	json_t *rep = NULL, *cols;
+	FILE *f;
+	size_t n;
+
+	ck_assert_int_eq(vr_build(dirs, 2, &vo, &rep, err, sizeof(err)), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(rep, "kernels")), 2);
+	cols = json_object_get(rep, "columns");
+	ck_assert_uint_eq(json_array_size(cols), 6);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "label")), "unknown/x86_64 [anon_vma]");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "arch")), "x86_64");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "label")), "unknown/arm64 [anon_vma]");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "arch")), "arm64");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "kernel")), "unknown");
+	ck_assert_ptr_nonnull(metric_of(rep, "partitioned-memcg-classic", "move_blocked", "unknown/arm64 [anon_vma]"));
+	json_decref(rep);
+	snprintf(path, sizeof(path), "%s/report.md", vo.outdir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(md, 1, sizeof(md) - 1, f);
+	md[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(md, "  - `unknown/arm64` (no kernel.json: results from before kernel identities; arch arm64)\n"));
+	ck_assert_ptr_nonnull(strstr(md, "unknown/arm64 [anon_vma]"));
+}
+END_TEST
+
 /* cli_main(@args...) with stdout into @out; its exit code */
 static int run_cli(const char *out, const char *const *args)
 {
@@ -441,4 +483,5 @@ END_TEST
 
 CHECK_MAIN("vmreport", test_t_quantiles, test_ci_known_data, test_report_fixture, test_report_shards_merge,
 	   test_report_refusals, test_report_explore_cells, test_report_malformed, test_report_by_kernel,
+	   test_report_by_arch,
 	   test_compare_dirs)

@@ -87,6 +87,8 @@ struct opts {
 	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
+	bool stacks;		/* classify --stacks: FILE holds hung tasks' kernel stacks */
+	char release[64];	/* classify --stacks --release: the kernel they come from */
 	bool rmap_policies;	/* list --rmap-policies */
 	bool ktap;		/* matrix --ktap */
 	bool plan;		/* matrix --plan */

@@ -17,12 +17,27 @@
 #include "core/opts.h"
 #include "core/uffd.h"
 
-#define MS_PAGE_SIZE	4096UL
 #define MS_PMD_SIZE	(2UL << 20)
 #define MS_NR_REGIONS	2
 #define REGION_SRC	0
 #define REGION_DST	1
 #define REGION_NONE	0xff	/* a hole: the page exists nowhere */
+
+/*
+ * A spinning thread's pause between two checks of its stop flag (the
+ * kernel's cpu_relax()): x86's PAUSE, arm64's YIELD, a compiler barrier
+ * elsewhere.
+ */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
 
 /*
  * A region is @nvmas VMAs of @vma_pages pages each, 2 MiB aligned, with a

@@ -95,6 +95,17 @@ static void explain_open(char *why, size_t len, int dev_err, int sys_err)
 			 strerror(dev_err), strerror(sys_err));
 }
 
+int uffd_page_size_check(long page_size, char *why, size_t whylen)
+{
+	if (page_size == (long)MS_PAGE_SIZE)
+		return 0;
+	if (why)
+		snprintf(why, whylen,
+			 "page size %ld KiB: movestress moves and checks %lu KiB pages (a kernel with 4K pages is needed)",
+			 page_size / 1024, MS_PAGE_SIZE / 1024);
+	return -EOPNOTSUPP;
+}
+
 /*
  * A userfaultfd (opened as uffd_open() does) with the UFFDIO_API handshake
  * done for @features: the fd, *@got the features it offers; or -errno with
@@ -126,8 +137,10 @@ static int open_handshake(uint64_t features, struct uffd_info *info, uint64_t *g
 
 int uffd_probe_features(uint64_t *features, char *why, size_t whylen)
 {
-	int fd = open_handshake(0, NULL, features, why, whylen);
+	int fd = uffd_page_size_check(sysconf(_SC_PAGESIZE), why, whylen);
 
+	if (!fd)
+		fd = open_handshake(0, NULL, features, why, whylen);
 	if (fd < 0)
 		return fd;
 	close(fd);

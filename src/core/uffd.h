@@ -7,6 +7,13 @@
 #include <stdint.h>
 #include "core/uffd-compat.h"
 
+/*
+ * The page movestress stamps, moves and checks: 4 KiB, as on x86_64 and
+ * arm64 with 4K pages.  A kernel with another base page (arm64 16K or
+ * 64K, e.g. Android's 16K builds) is refused by uffd_page_size_check().
+ */
+#define MS_PAGE_SIZE	4096UL
+
 /* How the userfaultfd was obtained, for the environment block. */
 struct uffd_info {
 	char via[48];		/* "/dev/userfaultfd", "syscall", ... */
@@ -20,6 +27,14 @@ struct uffd_info {
  * missing and how to fix it, ready for "skipped: <why>".
  */
 int uffd_open_api(uint64_t features, struct uffd_info *info, char *why, size_t whylen);
+
+/*
+ * 0 if @page_size (sysconf(_SC_PAGESIZE)) is MS_PAGE_SIZE, else
+ * -EOPNOTSUPP with @why saying so (every UFFDIO_MOVE of a 4 KiB page
+ * would fail with EINVAL there).  uffd_probe_features() and so
+ * uffd_open_api() check it first.
+ */
+int uffd_page_size_check(long page_size, char *why, size_t whylen);
 
 /* Probe which features this kernel offers (temporary uffd, as the man page says). */
 int uffd_probe_features(uint64_t *features, char *why, size_t whylen);

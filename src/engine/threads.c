@@ -45,7 +45,7 @@ void *idle_spinner(void *arg)
 	struct worker *w = arg;
 
 	while (!run_stopped(w->run)) {
-		__builtin_ia32_pause();
+		cpu_relax();
 		if (!(++w->st.aux_ops & 0xffff))
 			run_progress(&w->st);
 	}

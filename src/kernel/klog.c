@@ -33,8 +33,11 @@
 #define FN	"([A-Za-z_][A-Za-z0-9_]*)[A-Za-z0-9_.]*\\+0x[0-9a-f]+/0x[0-9a-f]+"
 /* lockdep "..., at: [<addr>] func+0x../0x.." (submatch 2) */
 #define AT_FN	"at: (\\[<[0-9a-f]+>\\] )?" FN
-#define RIP_FN	"^RIP: [0-9a-f]{4}:" FN
-#define TRACE	"^Call Trace:"
+/* the faulting function: x86's "RIP: 0010:fn+..", arm64's "pc : fn+.." */
+#define RIP_FN	"^(RIP: [0-9a-f]{4}:|pc : )" FN
+#define RIP_SUB	2
+/* x86 prints "Call Trace:", arm64 "Call trace:" */
+#define TRACE	"^Call [Tt]race:"
 
 /* the header is followed by lines of the same incident: swallow it there */
 #define KF_FOLLOW	(1U << 0)
@@ -148,19 +151,19 @@ static const struct klog_fmt klog_fmts[] = {
 		.kind = KLOG_SOFT_LOCKUP, .key = "BUG: soft lockup",
 		.header = "^(watchdog: )?BUG: soft lockup",
 		.title = "BUG: soft lockup in $m", .title_nodetail = "BUG: soft lockup",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_SOFT_LOCKUP, .key = "Watchdog detected hard LOCKUP",
 		.header = "^(watchdog: )?(CPU[0-9]+: )?Watchdog detected hard LOCKUP",
 		.title = "BUG: hard lockup in $m", .title_nodetail = "BUG: hard lockup",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_RCU_STALL, .key = "INFO: rcu",
 		.header = "^(rcu: )?INFO: rcu_(preempt|sched|bh|tasks[a-z_]*) "
 			  "(self-)?detected( expedited)? stall",
 		.title = "INFO: rcu detected stall in $m",
 		.title_nodetail = "INFO: rcu detected stall",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_HUNG_TASK, .key = "INFO: task ",
 		.header = "^INFO: task .*:[0-9]+ blocked for more than [0-9]+ seconds",
@@ -190,14 +193,27 @@ static const struct klog_fmt klog_fmts[] = {
 			  "unable to handle kernel paging request)",
 		.title = "BUG: unable to handle kernel paging request in $m",
 		.title_nodetail = "BUG: unable to handle kernel paging request",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_BUG, .key = "BUG: ",
 		.header = "^BUG: (unable to handle kernel NULL pointer dereference|"
 			  "kernel NULL pointer dereference)",
 		.title = "BUG: unable to handle kernel NULL pointer dereference in $m",
 		.title_nodetail = "BUG: unable to handle kernel NULL pointer dereference",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
+	}, {
+		/*
+		 * arm64 (arch/arm64/mm/fault.c die_kernel_fault()): the same
+		 * faults as x86's two rows above, titled the same, so a
+		 * signature matches on either architecture
+		 */
+		.kind = KLOG_BUG, .key = "Unable to handle kernel ",
+		.header = "^Unable to handle kernel (paging request|NULL pointer dereference|"
+			  "execute from non-executable memory|write to read-only memory|"
+			  "access to user memory outside uaccess routines) at virtual address",
+		.title = "BUG: unable to handle kernel $1 in $m",
+		.title_nodetail = "BUG: unable to handle kernel $1",
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_BUG, .key = "BUG: Bad ",
 		.header = "^BUG: Bad (page state|page map)",
@@ -247,27 +263,37 @@ static const struct klog_fmt klog_fmts[] = {
 		.header = "^(Oops: )?general protection fault",
 		.title = "general protection fault in $m",
 		.title_nodetail = "general protection fault",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_OOPS, .key = "invalid opcode: ",
 		.header = "^(Oops: )?(invalid opcode): ",
 		.title = "$2 in $m", .title_nodetail = "$2",
-		.detail = RIP_FN, .detail_sub = 1, .flags = KF_FOLLOW,
+		.detail = RIP_FN, .detail_sub = RIP_SUB, .flags = KF_FOLLOW,
 	}, {
 		.kind = KLOG_OOPS, .key = "divide error: ",
 		.header = "^(Oops: )?(divide error): ",
 		.title = "$2 in $m", .title_nodetail = "$2",
-		.detail = RIP_FN, .detail_sub = 1, .flags = KF_FOLLOW,
+		.detail = RIP_FN, .detail_sub = RIP_SUB, .flags = KF_FOLLOW,
 	}, {
 		.kind = KLOG_OOPS, .key = "stack segment: ",
 		.header = "^(Oops: )?(stack segment): ",
 		.title = "$2 fault in $m", .title_nodetail = "$2 fault",
-		.detail = RIP_FN, .detail_sub = 1, .flags = KF_FOLLOW,
+		.detail = RIP_FN, .detail_sub = RIP_SUB, .flags = KF_FOLLOW,
+	}, {
+		/*
+		 * arm64's die() (arch/arm64/kernel/traps.c), after "Unable to
+		 * handle kernel ..." or "kernel BUG at", or alone (an undefined
+		 * instruction, an SError)
+		 */
+		.kind = KLOG_OOPS, .key = "Internal error: ",
+		.header = "^Internal error: ([^:]+): [0-9a-f]+ \\[#[0-9]+\\]",
+		.title = "$1 in $m", .title_nodetail = "$1",
+		.detail = RIP_FN, .detail_sub = RIP_SUB, .flags = KF_FOLLOW,
 	}, {
 		.kind = KLOG_OOPS, .key = "Oops: ",
 		.header = "^Oops: ",
 		.title = "Oops in $m", .title_nodetail = "Oops",
-		.detail = RIP_FN, .detail_sub = 1, .flags = KF_FOLLOW,
+		.detail = RIP_FN, .detail_sub = RIP_SUB, .flags = KF_FOLLOW,
 	},
 	/* panics */
 	{
@@ -275,11 +301,12 @@ static const struct klog_fmt klog_fmts[] = {
 		.header = "^PANIC: double fault",
 		.title = "PANIC: double fault in $m",
 		.title_nodetail = "PANIC: double fault",
-		.detail = RIP_FN, .detail_sub = 1,
+		.detail = RIP_FN, .detail_sub = RIP_SUB,
 	}, {
 		.kind = KLOG_PANIC, .key = "Kernel panic - not syncing: ",
 		/* what panic_on_{warn,oops}, hung_task_panic, ... turn a report into */
-		.header = "^Kernel panic - not syncing: (Fatal exception( in interrupt)?|"
+		/* arm64's die() says "Oops: Fatal exception", "Oops - BUG: ..." */
+		.header = "^Kernel panic - not syncing: ((Oops( - [A-Za-z ]+)?: )?Fatal exception( in interrupt)?|"
 			  ".*panic_on_warn set|.*panic_on_oops|hung_task: blocked tasks|"
 			  "softlockup: hung tasks|RCU Stall|Hard LOCKUP)",
 		.title = "kernel panic: $1", .flags = KF_FOLLOW | KF_AFTERMATH,
@@ -328,6 +355,7 @@ static const char klog_skip_re[] =
 	"panic|schedule|context_switch|switch_to|down_|up_|rwsem_|mutex_|"
 	"rt_mutex|lock_|raw_|do_raw_|lockdep|wait_|kasan|kfree|kmem_cache_free|"
 	"slab_|rcu|sysvec_|irq|entry_|do_syscall|x64_sys_call|ret_from_fork|"
+	"el[01]|do_el0_svc|invoke_syscall|"
 	"io_schedule|bit_wait|folio_wait|check_|print_|debug_|refcount_|ubsan)|"
 	"_slowpath|completion|_lock$|_lock_nested$";
 

@@ -50,8 +50,8 @@ static void text_header(const struct mx *m, FILE *f)
 	const char *kid = mx_kernel_id(m->kernel_build), *kr = mx_fact(m, "kernel"), *shard = mx_fact(m, "shard");
 	size_t p;
 
-	fprintf(f, "\nmovestress vm-check: config=%s%s matrix=%s accel=%s smp=%lld mem=%lldM numa=%lld\n",
-		mx_fact(m, "config"), json_is_true(json_object_get(m->facts, "coverage")) ? " (coverage)" : "",
+	fprintf(f, "\nmovestress vm-check: arch=%s config=%s%s matrix=%s accel=%s smp=%lld mem=%lldM numa=%lld\n",
+		mx_arch(m), mx_fact(m, "config"), json_is_true(json_object_get(m->facts, "coverage")) ? " (coverage)" : "",
 		mx_fact(m, "matrix"), mx_fact(m, "accel"), mx_fact_int(m, "smp", 0), mx_fact_int(m, "mem_mib", 0),
 		mx_fact_int(m, "numa", 0));
 	if (mx_fact_int(m, "trials", 1) > 1 || json_is_true(json_object_get(m->facts, "shard_given")))
@@ -289,6 +289,7 @@ static json_t *matrix_json(const struct mx *m)
 	json_object_set_new(j, "schema_version", json_integer(MX_SCHEMA_VERSION));
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		json_object_set_new(j, strs[i], json_string(mx_fact(m, strs[i])));
+	json_object_set_new(j, "arch", json_string(mx_arch(m)));
 	json_object_set_new(j, "kernel_source", str_or_null(mx_fact(m, "kernel_source")));
 	json_object_set_new(j, "series", json_string(mx_fact(m, "series")));
 	json_object_set_new(j, "smp", json_integer(mx_fact_int(m, "smp", 0)));

@@ -626,6 +626,17 @@ const char *mx_fact(const struct mx *m, const char *key)
 	return json_string_value(json_object_get(m->facts, key)) ?: "";
 }
 
+const char *mx_arch_of(json_t *facts, json_t *kernel_build)
+{
+	return json_string_value(json_object_get(facts, "arch")) ?:
+	       json_string_value(json_object_get(kernel_build, "arch")) ?: "x86_64";
+}
+
+const char *mx_arch(const struct mx *m)
+{
+	return mx_arch_of(m->facts, m->kernel_build);
+}
+
 long long mx_fact_int(const struct mx *m, const char *key, long long dflt)
 {
 	json_t *v = json_object_get(m->facts, key);
@@ -895,7 +906,7 @@ static char *skip_from_log(const char *bd, const char *name)
  */
 static void hang_stacks(struct mx *m, struct mx_cell *c, const char *bd)
 {
-	const char *release = json_string_value(json_object_get(m->kernel_build, "release"));
+	const char *release = m->pol[c->pol].release;
 	const struct known_bug *b = NULL;
 	char path[MX_PATH], why[512], *stacks;
 	int code;
@@ -904,6 +915,9 @@ static void hang_stacks(struct mx *m, struct mx_cell *c, const char *bd)
 	stacks = slurp(path);
 	if (!stacks)
 		return;
+	/* the release the guest ran (its uname), else the build's, else vm-check's */
+	if (!release || !*release)
+		release = json_string_value(json_object_get(m->kernel_build, "release"));
 	if (!release || !*release)
 		release = mx_fact(m, "kernel");
 	code = known_bugs_match_hang(stacks, release, &b, why, sizeof(why));
@@ -1194,7 +1208,7 @@ static void judge_policy(struct mx *m, int p)
 		}
 		snprintf(path, sizeof(path), "%s/results/guest.txt", b.dir);
 		if ((s = slurp(path))) {
-			char *q = s;
+			char *q = s, rel[64];
 
 			free(pol->cpus);
 			free(pol->numa);
@@ -1205,6 +1219,9 @@ static void judge_policy(struct mx *m, int p)
 					set(&pol->cpus, "%s", l + 5);
 				if (!strncmp(l, "numa_nodes=", 11))
 					set(&pol->numa, "%s", l + 11);
+				/* uname=Linux HOST RELEASE ...: the release is the third word */
+				if (!strncmp(l, "uname=", 6) && sscanf(l + 6, "%*s %*s %63s", rel) == 1)
+					set(&pol->release, "%s", rel);
 			}
 			free(s);
 		}
@@ -1319,6 +1336,7 @@ void mx_free(struct mx *m)
 	for (i = 0; i < m->npol; i++) {
 		free(m->pol[i].cpus);
 		free(m->pol[i].numa);
+		free(m->pol[i].release);
 		free(m->pol[i].notes);
 	}
 	json_decref(m->facts);

@@ -85,6 +85,7 @@ struct mx_pol {
 	char name[48];
 	const struct rmap_policy *row;	/* NULL: a name the table does not know */
 	char *cpus, *numa;	/* what the guest saw (guest.txt), NULL if no boot said */
+	char *release;		/* the guest's uname -r (guest.txt), NULL if no boot said */
 	char *notes;		/* the boots that did not end well */
 	int boots;
 	double secs;		/* all boots' wall time */
@@ -121,6 +122,13 @@ void mx_free(struct mx *m);
 /* vm-check's facts about the run: a string ("" if absent) or a number */
 const char *mx_fact(const struct mx *m, const char *key);
 long long mx_fact_int(const struct mx *m, const char *key, long long dflt);
+/*
+ * The guest's architecture: @facts' arch (vm-check.json, matrix.json), else
+ * the kernel build's (kernel.json), else x86_64: results from before
+ * vm-check --arch.
+ */
+const char *mx_arch_of(json_t *facts, json_t *kernel_build);
+const char *mx_arch(const struct mx *m);
 /* the cell (@name, policy @pol), NULL if none was recorded */
 struct mx_cell *mx_cell(const struct mx *m, const char *name, int pol);
 /* the table's text of a cell: its short text, "pass 12.3k mv/s" for a pass */

@@ -38,6 +38,10 @@ struct vr {
 	char polname[VR_MAX_POL][32];	/* the column's policy */
 	int polkern[VR_MAX_POL];	/* the column's kernel (an index of kernels) */
 	json_t *kernels;	/* the kernels' kernel.json objects (null: unknown), first seen first */
+	/* each kernel's name and guest architecture: its kernel.json's id and arch; a directory
+	 * without one is "unknown/ARCH", ARCH its matrix.json's (x86_64 before vm-check --arch) */
+	char klabel[VR_MAX_DIRS][120];
+	char karch[VR_MAX_DIRS][16];
 	bool by_kernel;		/* --by-kernel: directories of different kernels, one column each */
 	int base;		/* the policy changes are measured against */
 	struct vr_cell *cells;

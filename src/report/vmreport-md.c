@@ -771,15 +771,17 @@ static void md_scenario(const struct vr *v, int s, FILE *f, struct vr_row *row)
 	json_decref(zero);
 }
 
-/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of a kernel.json */
-static void kernel_md(FILE *f, json_t *kb)
+/* `ID` (source ..., series ..., config ..., arch ..., accel ...; stock: ...) of kernel @k's kernel.json */
+static void kernel_md(FILE *f, const struct vr *v, size_t k)
 {
 	static const char *const keys[] = { "source", "series", "config", "arch", "accel", "stock_locking" };
+	json_t *kb = json_array_get(v->kernels, k);
 	size_t i;
 	bool first = true;
 
 	if (!kb || json_is_null(kb)) {
-		fprintf(f, "unknown (no kernel.json: results from before kernel identities)");
+		fprintf(f, "`%s` (no kernel.json: results from before kernel identities; arch %s)", v->klabel[k],
+			v->karch[k]);
 		return;
 	}
 	fprintf(f, "`%s` (", mx_kernel_id(kb));
@@ -806,8 +808,8 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 	fprintf(f, "- kernel: %s (linux-source-6.12 %s), series %s, config %s, matrix %s\n",
 		jstr(v->head, "kernel"), jstr(v->head, "kernel_source"), jstr(v->head, "series"),
 		jstr(v->head, "config"), jstr(v->head, "matrix"));
-	fprintf(f, "- guest: %s, %lld vCPUs, %lld MiB; %zu scenario(s), %zu polic(ies), %zu cell(s) from",
-		jstr(v->head, "accel"), (long long)json_integer_value(json_object_get(v->head, "smp")),
+	fprintf(f, "- guest: %s, %s, %lld vCPUs, %lld MiB; %zu scenario(s), %zu polic(ies), %zu cell(s) from",
+		jstr(v->head, "arch"), jstr(v->head, "accel"), (long long)json_integer_value(json_object_get(v->head, "smp")),
 		(long long)json_integer_value(json_object_get(v->head, "mem_mib")), v->nscen, v->npol, v->ncells);
 	json_array_foreach(v->sources, i, x)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(x));
@@ -816,12 +818,12 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		fprintf(f, "- kernels compared (--by-kernel: a column per kernel and policy):\n");
 		json_array_foreach(v->kernels, i, x) {
 			fprintf(f, "  - ");
-			kernel_md(f, x);
+			kernel_md(f, v, i);
 			fputc('\n', f);
 		}
 	} else {
 		fprintf(f, "- kernel build: ");
-		kernel_md(f, json_array_get(v->kernels, 0));
+		kernel_md(f, v, 0);
 		fputc('\n', f);
 	}
 	json_array_foreach(v->notes, i, x)
@@ -846,7 +848,7 @@ void vr_write_md(const struct vr *v, const char *concl, const char *plots, FILE 
 		"when their kernel ids are equal, or with --by-kernel):", v->by_kernel ? "s" : "");
 	json_array_foreach(v->kernels, i, x) {
 		fprintf(f, "%s", i ? "; " : " ");
-		kernel_md(f, x);
+		kernel_md(f, v, i);
 	}
 	fprintf(f, ".\n");
 	if (plots[0]) {
@@ -937,7 +939,8 @@ int vr_write_plots(const struct vr *v, const char *dir, const char *link, FILE *
 
 json_t *vr_report_json(const struct vr *v, const char *concl)
 {
-	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "accel" };
+	static const char *const from_head[] = { "kernel", "kernel_source", "series", "config", "matrix", "arch",
+						 "accel" };
 	json_t *rep = json_object(), *scen = json_array(), *pols = json_array(), *cols;
 	size_t i;
 
@@ -963,8 +966,7 @@ json_t *vr_report_json(const struct vr *v, const char *concl)
 
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:o}", "label", v->pol[i],
 			"policy", v->polname[i], "kernel", mx_kernel_id(kb),
-			"arch", json_is_string(json_object_get(kb, "arch")) ? json_incref(json_object_get(kb, "arch")) :
-									   json_null()));
+			"arch", json_string(v->karch[v->polkern[i]])));
 	}
 	json_object_set_new(rep, "columns", cols);
 	json_object_set_new(rep, "statistics", json_pack("{s:s, s:s, s:f, s:b}",

@@ -51,7 +51,7 @@ static int pol_index(struct vr *v, const char *name, int k, char *err, size_t le
 	size_t i;
 
 	if (v->by_kernel)
-		snprintf(label, sizeof(label), "%.100s [%.40s]", mx_kernel_id(json_array_get(v->kernels, k)), name);
+		snprintf(label, sizeof(label), "%.100s [%.40s]", v->klabel[k], name);
 	else
 		snprintf(label, sizeof(label), "%s", name);
 	for (i = 0; i < v->npol; i++)
@@ -71,13 +71,15 @@ static int pol_index(struct vr *v, const char *name, int k, char *err, size_t le
 /*
  * The kernel a results directory ran (matrix.json's kernel_build, else its
  * kernel.json; NULL: unknown, a directory from before kernel identities),
- * as an index of v->kernels.
+ * as an index of v->kernels.  Unknown kernels of different architectures
+ * (matrix.json's arch) are different kernels.
  */
 static int kernel_index(struct vr *v, const char *dir, json_t *m)
 {
-	char path[1200], why[256];
-	json_t *kb = json_object_get(m, "kernel_build"), *x;
-	size_t i;
+	char path[1200], why[256], label[sizeof(v->klabel[0])];
+	json_t *kb = json_object_get(m, "kernel_build");
+	const char *arch;
+	size_t i, n;
 
 	if (json_is_object(kb)) {
 		json_incref(kb);
@@ -89,13 +91,21 @@ static int kernel_index(struct vr *v, const char *dir, json_t *m)
 			kb = NULL;
 		}
 	}
-	json_array_foreach(v->kernels, i, x)
-		if (!strcmp(mx_kernel_id(x), mx_kernel_id(kb))) {
+	arch = mx_arch_of(m, kb);
+	if (kb)
+		snprintf(label, sizeof(label), "%s", mx_kernel_id(kb));
+	else
+		snprintf(label, sizeof(label), "%s/%s", mx_kernel_id(NULL), arch);
+	n = json_array_size(v->kernels);
+	for (i = 0; i < n; i++)
+		if (!strcmp(v->klabel[i], label)) {
 			json_decref(kb);
 			return (int)i;
 		}
+	snprintf(v->klabel[n], sizeof(v->klabel[0]), "%s", label);
+	snprintf(v->karch[n], sizeof(v->karch[0]), "%s", arch);
 	json_array_append_new(v->kernels, kb ?: json_null());
-	return (int)json_array_size(v->kernels) - 1;
+	return (int)n;
 }
 
 /* what must be the same in every directory of one report */
@@ -121,13 +131,15 @@ static int load_dir(struct vr *v, const char *dir, char *err, size_t len)
 		return MS_EXIT_USAGE;
 	}
 	kern = kernel_index(v, dir, m);
+	/* a matrix.json from before vm-check --arch: its kernel's, else x86_64 */
+	if (!json_object_get(m, "arch"))
+		json_object_set_new(m, "arch", json_string(v->karch[kern]));
 	if (!v->head) {
 		v->head = json_incref(m);
 	} else if (!v->by_kernel && kern) {
 		snprintf(err, len, "report: %s ran kernel %s but %s ran %s: results of different kernels are one "
 			 "report only with --by-kernel (the kernel a column like a policy)", dir,
-			 mx_kernel_id(json_array_get(v->kernels, kern)), json_string_value(json_array_get(v->sources, 0)),
-			 mx_kernel_id(json_array_get(v->kernels, 0)));
+			 v->klabel[kern], json_string_value(json_array_get(v->sources, 0)), v->klabel[0]);
 		json_decref(m);
 		return MS_EXIT_USAGE;
 	} else if (!v->by_kernel) {

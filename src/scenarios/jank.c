@@ -292,7 +292,7 @@ static void hog_main(struct worker *w, unsigned idx)
 {
 	thread_start(w, "hog", idx);
 	while (!run_stopped(w->run)) {
-		__builtin_ia32_pause();
+		cpu_relax();
 		if (!(++w->st.aux_ops & 0xffff))
 			run_progress(&w->st);
 	}
