@@ -34,6 +34,9 @@ RESULTS_DEV=/dev/vda
 COVERAGE=0
 SELFTESTS=0
 . /vm.conf
+# which kernel this is (vm-check's OUT/kernel.json): movestress copies it
+# into every result it writes (environment.kernel_build)
+[ -f /kernel.json ] && export MOVESTRESS_KERNEL_ID=/kernel.json
 
 mark() {
 	echo "@@vm-check $*"
