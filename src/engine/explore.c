@@ -960,6 +960,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 			io_uring_unregister_buffers(&x->thr[i].ring);
 #endif
 	res->json = json_object();
+	env_add_kernel_build(res->json);	/* which kernel ran (vm-check's kernel.json) */
 	final_oracle(x, res);
 	merge_results(x, res, mv);
 	res->failed = x->failed;
