@@ -97,7 +97,7 @@ stacks_at_timeout() {
 		for pid in $(pidof movestress); do
 			for t in /proc/$pid/task/*; do
 				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
-				cat "$t/stack" 2>/dev/null
+				cat "$t/stack" 2>/dev/null | tee "/tmp/stack.${t##*/}"
 			done
 		done
 		# and the kernel threads the walkers run in (kdamond), and
@@ -110,6 +110,26 @@ stacks_at_timeout() {
 				echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
 				cat "$p/stack" 2>/dev/null ;;
 			esac
+		done
+		# a thread spinning in the kernel shows where it last scheduled,
+		# maybe from before it began to spin: more samples, those that
+		# differ, each read on the thread's own CPU (field 39 of stat),
+		# which it must leave at one of its loop's rescheduling points
+		# for the reader to run, so that a known bug's signature inside
+		# the loop is seen (src/kernel/known-bugs.c)
+		for k in 1 2 3 4 5; do
+			sleep 1
+			for pid in $(pidof movestress); do
+				for t in /proc/$pid/task/*; do
+					cpu=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f37)
+					taskset -c "${cpu:-0}" cat "$t/stack" > /tmp/stack.now 2>/dev/null ||
+						cat "$t/stack" > /tmp/stack.now 2>/dev/null
+					cmp -s /tmp/stack.now "/tmp/stack.${t##*/}" && continue
+					echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} sample $k"
+					cat /tmp/stack.now
+					cp /tmp/stack.now "/tmp/stack.${t##*/}"
+				done
+			done
 		done
 	} 2>&1 | tee -a "$2"
 }
