@@ -165,6 +165,17 @@ static void print_matrix(const char *name)
 	for (b = pressure_names(); *b; b++)
 		printf("explore-%s\texplore --reclaim=%s --movers=2 --verifiers=1 --size=16M --runtime=60s --mthp=16,64\n",
 		       *b, *b);
+	/*
+	 * The known kernel bug move-split-livelock without DAMON: one op
+	 * thread splices a page of a large folio into its pipe and keeps it
+	 * there until its next vmsplice, and MOVEs pages of its own folios,
+	 * so a MOVE must split a folio it holds a reference on.  Fixed
+	 * kernels (6.12.118) say EBUSY; affected ones (6.12.117) spin until
+	 * the watchdog names the bug (exit 6).  --hang-timeout under the
+	 * cell's: the watchdog, not the guest's kill, ends it.
+	 */
+	printf("explore-split-pin\texplore --reclaim=none --movers=1 --verifiers=0 --size=2M --runtime=20s "
+	       "--mthp=16,64 --ops=vmsplice:1,move:4 --hang-timeout=30s\n");
 }
 
 /* one group of `movestress list`: name, supported, help, and why not */
