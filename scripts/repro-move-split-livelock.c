@@ -46,6 +46,7 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,24 @@ static void cat_task(pid_t tid, const char *file, char *buf, size_t len)
 	n = read(fd, buf, len - 1);
 	buf[n > 0 ? n : 0] = '\0';
 	close(fd);
+}
+
+/* run on the CPU @tid last ran on (field 39 of its stat) */
+static void on_cpu_of(pid_t tid)
+{
+	char stat[512], *p;
+	cpu_set_t one;
+	int cpu = -1, field;
+
+	cat_task(tid, "stat", stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	for (field = 2; p && *p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %d", &cpu) != 1 || cpu < 0 || cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
 }
 
 /* AnonHugePages of the mapping at @addr, kB, from /proc/self/smaps */
@@ -300,14 +319,17 @@ int main(int argc, char **argv)
 		       "move_pages() retries it)\n== mover tid %d state %c wchan %s\n%s", timeout, tid, state,
 		       wchan, buf[0] ? buf : "(no /proc/PID/stack: not root, or no CONFIG_STACKTRACE)\n");
 		/*
-		 * A spinning task's stack is where it last scheduled: the MOVE
-		 * loop's cond_resched() or the split's down_write().  The
-		 * samples that differ show the split.
+		 * A spinning task's stack is where it last scheduled, maybe
+		 * before it began to spin.  Samples read from its own CPU: to
+		 * run there this thread preempts it at one of its loop's
+		 * rescheduling points (the MOVE loop's cond_resched(), the
+		 * split's down_write()).  The samples that differ show the split.
 		 */
 		for (i = 1; buf[0] && i <= 10; i++) {
 			struct timespec ts = { 0, 100 * 1000000L };
 			char again[sizeof(buf)];
 
+			on_cpu_of(tid);
 			nanosleep(&ts, NULL);
 			cat_task(tid, "stack", again, sizeof(again));
 			if (strcmp(again, buf)) {

@@ -111,15 +111,19 @@ stacks_at_timeout() {
 				cat "$p/stack" 2>/dev/null ;;
 			esac
 		done
-		# a thread spinning in the kernel shows where it last scheduled
-		# (under voluntary preemption, one of its loop's rescheduling
-		# points): more samples, those that differ, so that a known
-		# bug's signature inside the loop is seen (known-bugs.c)
+		# a thread spinning in the kernel shows where it last scheduled,
+		# maybe from before it began to spin: more samples, those that
+		# differ, each read on the thread's own CPU (field 39 of stat),
+		# which it must leave at one of its loop's rescheduling points
+		# for the reader to run, so that a known bug's signature inside
+		# the loop is seen (src/kernel/known-bugs.c)
 		for k in 1 2 3 4 5; do
 			sleep 1
 			for pid in $(pidof movestress); do
 				for t in /proc/$pid/task/*; do
-					cat "$t/stack" > /tmp/stack.now 2>/dev/null
+					cpu=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f37)
+					taskset -c "${cpu:-0}" cat "$t/stack" > /tmp/stack.now 2>/dev/null ||
+						cat "$t/stack" > /tmp/stack.now 2>/dev/null
 					cmp -s /tmp/stack.now "/tmp/stack.${t##*/}" && continue
 					echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} sample $k"
 					cat /tmp/stack.now

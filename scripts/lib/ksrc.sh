@@ -28,14 +28,16 @@
 #
 # Layout under CACHE (one vm-check per cache at a time; callers flock it):
 #   debian/linux-source-M.m_VERSION.tar.xz   a pinned Debian package's tarball
-#   kernels/KEY/linux                        the tree (KEY: debian-VERSION,
+#   kernels/KEY/linux-source-M.m             the tree (KEY: debian-VERSION,
 #                                            tarball-SHA, tree-PATHHASH)
 #   kernels/KEY/pristine/, applied-files     the series' files before patching
 #   kernels/KEY/kconfig-NAME/, build-NAME/   configuration and build (O=)
-# Every tree is KEY/linux and every build KEY/build-NAME, so with
-# CCACHE_BASEDIR=CACHE the compiler sees ../linux/mm/x.c from every build
-# directory: an unchanged file of another version (or of a user's tree of
-# the same base) is a ccache hit.
+# Every tree is KEY/linux-source-M.m (the name Debian's tarball has) and
+# every build KEY/build-NAME, so with CCACHE_BASEDIR=CACHE the compiler
+# sees ../linux-source-6.12/mm/x.c from every build directory: a file
+# another 6.12 source has unchanged (another point release, a tarball, a
+# user's tree of the same base) is a ccache hit, and so is one vm-check
+# built before this layout (CACHE/linux-source-6.12 beside CACHE/build-NAME).
 
 KS_ARCH=${KS_ARCH:-x86_64}
 # a CROSS_COMPILE the caller's environment gives wins over the row's
@@ -208,7 +210,7 @@ ks_key() {
 	esac
 }
 
-# ks_stage: the tree vm-check builds from, under CACHE/kernels/KEY/linux.
+# ks_stage: the tree vm-check builds from, CACHE/kernels/KEY/linux-source-M.m.
 # debian/tarball: unpacked once (into a temporary directory, then renamed:
 # an interrupted unpack leaves nothing half done).  tree: identity first
 # (KS_GIT_HEAD, KS_DIRTY, KS_SOURCE_ID); the mirror is brought up to date by
@@ -218,14 +220,16 @@ ks_stage() {
 	local key tmp top
 	key=$(ks_key)
 	KS_WORK=$KS_CACHE/kernels/$key
-	KS_TREE=$KS_WORK/linux
+	# a tarball's version is known once unpacked: the tree it left
+	KS_TREE=$KS_WORK/linux-source-$KS_MAJMIN
+	[[ -n $KS_MAJMIN ]] || KS_TREE=$(ls -d "$KS_WORK"/linux-source-* 2>/dev/null | head -1)
 	KS_GIT_HEAD= KS_DIRTY=false KS_DIRTY_HASH= KS_ORIGIN=
 	mkdir -p "$KS_WORK" || ks_env "cannot create $KS_WORK"
 	case $KS_KIND in
 	debian|tarball)
 		if [[ ! -f $KS_WORK/unpacked || ! -f $KS_TREE/Makefile ]]; then
 			ks_note "unpacking $KS_TARBALL into $KS_WORK"
-			rm -rf "$KS_TREE" "$KS_WORK"/unpack.* "$KS_WORK/pristine" "$KS_WORK/applied-files" "$KS_WORK/unpacked"
+			rm -rf "$KS_WORK"/linux-source-* "$KS_WORK"/unpack.* "$KS_WORK/pristine" "$KS_WORK/applied-files" "$KS_WORK/unpacked"
 			tmp=$(mktemp -d "$KS_WORK/unpack.XXXXXX")
 			tar -C "$tmp" -xf "$KS_TARBALL" || { rm -rf "$tmp"; ks_env "cannot unpack $KS_TARBALL"; }
 			top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -1)
@@ -236,6 +240,9 @@ ks_stage() {
 				fi
 				ks_env "$KS_TARBALL does not hold a kernel tree"
 			fi
+			[[ $(ks_version_of_tree "$top") =~ ^([0-9]+)\.([0-9]+) ]] ||
+				{ rm -rf "$tmp"; ks_env "$KS_TARBALL: no VERSION/PATCHLEVEL in its Makefile"; }
+			KS_TREE=$KS_WORK/linux-source-${BASH_REMATCH[1]}.${BASH_REMATCH[2]}
 			mv "$top" "$KS_TREE" && rm -rf "$tmp"
 			echo "$KS_SPEC" > "$KS_WORK/unpacked"
 		fi
@@ -449,8 +456,8 @@ ks_apply() {
 	ks_patch_files "${series[@]}" > "$applied"
 }
 
-# ks_mirror EXCLUDED...: bring CACHE/kernels/KEY/linux up to date with the
-# user's tree.  The files are what git sees in it (tracked and untracked,
+# ks_mirror EXCLUDED...: bring the mirror (KEY/linux-source-M.m) up to date
+# with the user's tree.  The files are what git sees in it (tracked and untracked,
 # not ignored, not deleted; a plain directory: all of them), minus the
 # EXCLUDED files (the series', which ks_apply writes).  rsync copies what
 # differs in size or time and keeps the user's times (make rebuilds what

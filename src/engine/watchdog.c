@@ -15,6 +15,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +75,27 @@ static json_t *dump_stacks(struct run *r)
 	return arr;
 }
 
-/* stack samples of each stuck thread beyond the first, 50 ms apart */
+/* stack samples of each stuck thread beyond the first */
 #define HANG_SAMPLES	20
+
+/* run this thread on the CPU @tid last ran on (/proc stat field 39) */
+static void on_cpu_of(pid_t tid)
+{
+	char stat[512], *p;
+	cpu_set_t one;
+	int cpu = -1, field;
+
+	read_task_file(tid, "stat", stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	/* after "pid (comm)" the fields are numbered from 3: the CPU is 39th */
+	for (field = 2; p && *p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %d", &cpu) != 1 || cpu < 0 || cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
 
 int hang_verdict(json_t *j, json_t *threads, const struct opts *o)
 {
@@ -84,6 +105,8 @@ int hang_verdict(json_t *j, json_t *threads, const struct opts *o)
 	char why[300], *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
+	bool have_mask = false;
+	cpu_set_t mask;
 	json_t *t;
 	int code;
 
@@ -98,27 +121,33 @@ int hang_verdict(json_t *j, json_t *threads, const struct opts *o)
 				json_string_value(json_object_get(t, "stack")) ?: "");
 	/*
 	 * A task spinning in the kernel shows the stack of where it last
-	 * scheduled: under voluntary preemption, one of the loop's
-	 * rescheduling points (the MOVE loop's cond_resched(), or the split's
-	 * down_write()).  More samples, the distinct ones, so that a
-	 * signature naming a frame inside the loop is seen.
+	 * scheduled, which may be from before it began to spin.  More
+	 * samples, the distinct ones, each read from the task's own CPU:
+	 * to run there this thread must preempt it, at one of its loop's
+	 * rescheduling points (under voluntary preemption the MOVE loop's
+	 * cond_resched() or the split's down_write()), so that a signature
+	 * naming a frame inside the loop is seen.
 	 */
+	if (!sched_getaffinity(0, sizeof(mask), &mask))
+		have_mask = true;
 	for (int k = 0; f && k < HANG_SAMPLES; k++) {
-		struct timespec ts = { 0, 50 * 1000000L };
-
-		nanosleep(&ts, NULL);
 		json_array_foreach(threads, i, t) {
 			pid_t tid = (pid_t)json_integer_value(json_object_get(t, "tid"));
+			struct timespec ts = { 0, 5 * 1000000L };
 			char stack[4096];
 
 			if (!tid)
 				continue;
+			on_cpu_of(tid);
+			nanosleep(&ts, NULL);
 			read_task_file(tid, "stack", stack, sizeof(stack));
 			if (strcmp(stack, json_string_value(json_object_get(t, "stack")) ?: ""))
 				fprintf(f, "== %s tid %d sample %d\n%s\n",
 					json_string_value(json_object_get(t, "thread")) ?: "?", tid, k + 1, stack);
 		}
 	}
+	if (have_mask)
+		sched_setaffinity(0, sizeof(mask), &mask);
 	if (f)
 		fclose(f);
 	if (uname(&u))
