@@ -33,10 +33,15 @@ POLICY=stock
 RESULTS_DEV=/dev/vda
 COVERAGE=0
 SELFTESTS=0
+SELFTESTS_RUNS=0
+SELFTESTS_FILTER=all
+SELFTESTS_TIMEOUT=
+MIN_CPUS=2
 . /vm.conf
 # which kernel this is (vm-check's OUT/kernel.json): movestress copies it
 # into every result it writes (environment.kernel_build)
 [ -f /kernel.json ] && export MOVESTRESS_KERNEL_ID=/kernel.json
+: "${SELFTESTS_TIMEOUT:=$CELL_TIMEOUT}"
 
 mark() {
 	echo "@@vm-check $*"
@@ -186,7 +191,8 @@ if [ "$POLICY" != stock ]; then
 			skip_reason="policy $POLICY not in force (rmap_policy: $rmap_policy)"
 	fi
 fi
-[ "$cpus" -ge 2 ] || skip_reason="guest sees $cpus CPU(s), need at least 2"
+# (the selftests alone run on one: vm-check --selftests --smp=1)
+[ "$cpus" -ge "$MIN_CPUS" ] || skip_reason="guest sees $cpus CPU(s), need at least $MIN_CPUS"
 
 # --- the cells ---------------------------------------------------------
 flush_results
@@ -250,21 +256,115 @@ while IFS="$tab" read -r name args; do
 done < /plan
 
 # --- the kernel's own uffd selftests, same kernel, same boot ------------
-# (vm-check --coverage: tools/testing/selftests/mm/uffd-unit-tests of the
-# same tree; its gcov counters are the "selftests" column)
-if [ "$SELFTESTS" = 1 ] && [ -x /bin/uffd-unit-tests ] && [ -z "$skip_reason" ]; then
+# tools/testing/selftests/mm/uffd-unit-tests of the same tree.  vm-check
+# --coverage runs the whole suite once after the cells as the unit
+# @selftests (its gcov counters are the "selftests" column); vm-check
+# --selftests=... runs no cells and SELFTESTS_RUNS units @selftests.rN of
+# the tests that match SELFTESTS_FILTER (uffd-unit-tests -f, a substring).
+# Each test gets SELFTESTS_TIMEOUT seconds: a test still running then gets
+# its stacks dumped into /results/UNIT.stacks and the program is killed.
+
+# selftest_watch LOG UNIT: the watchdog of one run.  The suite prints
+# "Testing NAME on MEM... " (flushed) as each test starts: a new one
+# restarts the clock and prints a progress marker for the host.
+selftest_watch() {
+	count=0 name='' since=$(cut -d. -f1 /proc/uptime)
+	while sleep 2; do
+		# shellcheck disable=SC2046 # the count and the name, split on purpose
+		set -- "$1" "$2" $(awk '{ while (match($0, /Testing [^.]*/)) {
+				n++; t = substr($0, RSTART + 8, RLENGTH - 8); gsub(/ /, "_", t)
+				$0 = substr($0, RSTART + RLENGTH) } }
+			END { print n + 0, t }' "$1" 2>/dev/null)
+		now=$(cut -d. -f1 /proc/uptime)
+		if [ "${3:-0}" != "$count" ]; then
+			count=$3 name=$(echo "${4:-}" | tr _ ' ') since=$now
+			mark "progress $now $2 $count"
+			continue
+		fi
+		[ $((now - since)) -ge "$SELFTESTS_TIMEOUT" ] || continue
+		echo "${name:-(before the first test)}" > "/results/$2.timeout"
+		selftest_stacks "$name" 2>&1 | tee "/results/$2.stacks"
+		for p in $(pidof uffd-unit-tests); do kill -9 "$p"; done
+		return 0
+	done
+}
+
+# selftest_stacks NAME: every uffd-unit-tests thread (the forked children
+# too): state, wchan, syscall (number and user PC: running in user space
+# or waiting in the kernel), minor faults and context switches, kernel
+# stack; the same counters again 10 s later (a slow test still counts
+# up, a stuck one does not); then SysRq-w (blocked tasks) and SysRq-t
+# (every task) into the kernel log, kept too
+selftest_progress() {	# selftest_progress TASKDIR: "minflt N ctxsw N"
+	echo "minflt $(cut -d')' -f2 "$1/stat" 2>/dev/null | awk '{ print $8 }') ctxsw $(awk '/ctxt_switches/ { n += $2 } END { print n + 0 }' "$1/status" 2>/dev/null)"
+}
+
+selftest_stacks() {
+	echo "@@vm-check stacks: '$1' still running after ${SELFTESTS_TIMEOUT}s"
+	for pid in $(pidof uffd-unit-tests); do
+		echo "== process $pid ppid $(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)"
+		for t in "/proc/$pid/task/"*; do
+			echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null) $(selftest_progress "$t") syscall $(cat "$t/syscall" 2>/dev/null)"
+			cat "$t/stack" 2>/dev/null
+		done
+	done
+	sleep 10
+	for pid in $(pidof uffd-unit-tests); do
+		for t in "/proc/$pid/task/"*; do
+			echo "== 10 s later: tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null) $(selftest_progress "$t")"
+		done
+	done
+	if [ -w /proc/sysrq-trigger ]; then
+		dmesg -c > /dev/null
+		echo w > /proc/sysrq-trigger
+		echo t > /proc/sysrq-trigger
+		echo "== SysRq-w, SysRq-t (kernel log)"
+		dmesg
+	fi
+}
+
+# selftest_run UNIT [FILTER]: one run of uffd-unit-tests in /tmp; output
+# in /results/UNIT.log, "RC SECS" in /results/UNIT.status
+selftest_run() {
 	cov_reset
+	rm -f "/results/$1.timeout"
 	t0=$(uptime_s)
-	mark "begin @selftests $t0"
-	(cd /tmp && timeout -s KILL "$CELL_TIMEOUT" /bin/uffd-unit-tests) \
-		< /dev/null > /results/@selftests.log 2>&1
+	mark "begin $1 $t0"
+	selftest_watch "/results/$1.log" "$1" &
+	watcher=$!
+	if [ -n "${2:-}" ]; then
+		(cd /tmp && exec /bin/uffd-unit-tests -f "$2") < /dev/null > "/results/$1.log" 2>&1
+	else
+		(cd /tmp && exec /bin/uffd-unit-tests) < /dev/null > "/results/$1.log" 2>&1
+	fi
 	rc=$?
+	kill "$watcher" 2>/dev/null
+	wait "$watcher" 2>/dev/null
 	secs=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
-	printf '%s\t%s\n' "$rc" "$secs" > /results/@selftests.status
-	tail -n 1 /results/@selftests.log
-	mark "end @selftests rc=$rc secs=$secs"
-	cov_save @selftests
+	printf '%s\t%s\n' "$rc" "$secs" > "/results/$1.status"
+	# the last line, ended (a killed test's "Testing ... " has no newline)
+	printf '%s\n' "$(tail -n 1 "/results/$1.log")"
+	mark "end $1 rc=$rc secs=$secs"
+	cov_save "$1"
 	flush_results
+}
+
+if [ "$SELFTESTS" = 1 ] && [ -x /bin/uffd-unit-tests ] && [ -z "$skip_reason" ]; then
+	if [ "$SELFTESTS_RUNS" = 0 ]; then
+		selftest_run @selftests
+	else
+		r=1
+		while [ $r -le "$SELFTESTS_RUNS" ]; do
+			if [ "$SELFTESTS_FILTER" = all ]; then
+				selftest_run "@selftests.r$r"
+			else
+				for f in $(echo "$SELFTESTS_FILTER" | tr , ' '); do
+					selftest_run "@selftests.r$r.$f" "$f"
+				done
+			fi
+			r=$((r + 1))
+		done
+	fi
 fi
 
 shutdown_vm
