@@ -36,6 +36,9 @@ SELFTESTS=0
 STOP_RCS=
 STOP_AFTER=0
 . /vm.conf
+# which kernel this is (vm-check's OUT/kernel.json): movestress copies it
+# into every result it writes (environment.kernel_build)
+[ -f /kernel.json ] && export MOVESTRESS_KERNEL_ID=/kernel.json
 
 mark() {
 	echo "@@vm-check $*"
@@ -96,7 +99,7 @@ stacks_at_timeout() {
 		for pid in $(pidof "$3"); do
 			for t in /proc/$pid/task/*; do
 				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
-				cat "$t/stack" 2>/dev/null
+				cat "$t/stack" 2>/dev/null | tee "/tmp/stack.${t##*/}"
 			done
 		done
 		# and the kernel threads the walkers run in (kdamond), and
@@ -109,6 +112,22 @@ stacks_at_timeout() {
 				echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
 				cat "$p/stack" 2>/dev/null ;;
 			esac
+		done
+		# a thread spinning in the kernel shows where it last scheduled
+		# (under voluntary preemption, one of its loop's rescheduling
+		# points): more samples, those that differ, so that a known
+		# bug's signature inside the loop is seen (known-bugs.c)
+		for k in 1 2 3 4 5; do
+			sleep 1
+			for pid in $(pidof movestress); do
+				for t in /proc/$pid/task/*; do
+					cat "$t/stack" > /tmp/stack.now 2>/dev/null
+					cmp -s /tmp/stack.now "/tmp/stack.${t##*/}" && continue
+					echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} sample $k"
+					cat /tmp/stack.now
+					cp /tmp/stack.now "/tmp/stack.${t##*/}"
+				done
+			done
 		done
 	} 2>&1 | tee -a "$2"
 }

@@ -33,6 +33,80 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* the known bugs by kernel release: from since on, except where a fix is listed */
+START_TEST(test_affects)
+{
+	const struct known_bug *l = known_bug_find("move-split-livelock"),
+			       *e = &known_bugs[KNOWN_BUG_MOVE_EEXIST];
+
+	ck_assert_ptr_eq(l, &known_bugs[KNOWN_BUG_MOVE_SPLIT_LIVELOCK]);
+	ck_assert(l->title[0] && l->kernels[0] && l->signature[0] && l->upstream[0] && l->hang_stack);
+	ck_assert_int_eq(known_bug_affects(l, "6.12.117"), KB_AFFECTED);
+	ck_assert_int_eq(known_bug_affects(l, "6.12.8"), KB_AFFECTED);
+	ck_assert_int_eq(known_bug_affects(l, "6.12.118"), KB_FIXED);
+	ck_assert_int_eq(known_bug_affects(l, "6.12.200-foo"), KB_FIXED);
+	ck_assert_int_eq(known_bug_affects(l, "6.8.0"), KB_AFFECTED);
+	ck_assert_int_eq(known_bug_affects(l, "6.7.12"), KB_BEFORE);
+	ck_assert_int_eq(known_bug_affects(l, "6.1.192"), KB_BEFORE);
+	ck_assert_int_eq(known_bug_affects(l, "6.18.44+deb13-amd64"), KB_AFFECTED);
+	ck_assert_int_eq(known_bug_affects(l, "fake"), KB_UNKNOWN_RELEASE);
+	ck_assert_int_eq(known_bug_affects(l, NULL), KB_UNKNOWN_RELEASE);
+	/* the 6.18 EEXIST bug: from the TLB-batching commit (6.18-rc1) on, no fix yet */
+	ck_assert_int_eq(known_bug_affects(e, "6.12.118"), KB_BEFORE);
+	ck_assert_int_eq(known_bug_affects(e, "6.18.0-rc1"), KB_AFFECTED);
+	ck_assert_int_eq(known_bug_affects(e, "6.18.44"), KB_AFFECTED);
+	ck_assert_ptr_null(e->hang_stack);
+}
+END_TEST
+
+/* the stacks of docs/kernel-finding-6.12-move-split-livelock.md (vm-init's format) */
+static const char finding_stacks[] =
+	"== explore/0 tid 85 state R (running)\n"
+	"    split_huge_page_to_list_to_order+0x641/0x2b50\n"
+	"    move_pages+0x25ad/0x37c0\n"
+	"    userfaultfd_ioctl+0x391/0x24e0\n"
+	"== explore/1 tid 86 state S (sleeping) wchan handle_userfault\n"
+	"== kdamond.0 pid 91 state R (running)\n"
+	"    folio_lock_anon_vma_read+0x524/0xc80\n"
+	"    rmap_walk_anon+0x39a/0x890\n";
+
+START_TEST(test_match_hang)
+{
+	const struct known_bug *b;
+	char why[300];
+
+	/* on an affected kernel: the known bug, exit 6 */
+	ck_assert_int_eq(known_bugs_match_hang(finding_stacks, "6.12.117", &b, why, sizeof(why)),
+			 MS_EXIT_KNOWN_BUG);
+	ck_assert_ptr_eq(b, &known_bugs[KNOWN_BUG_MOVE_SPLIT_LIVELOCK]);
+	ck_assert_msg(strstr(why, "known kernel bug move-split-livelock on 6.12.117") &&
+		      strstr(why, "explore/0"), "%s", why);
+	/* the same on the release that fixed it: a new finding, the hang code */
+	ck_assert_int_eq(known_bugs_match_hang(finding_stacks, "6.12.118", &b, why, sizeof(why)), MS_EXIT_HANG);
+	ck_assert_ptr_eq(b, &known_bugs[KNOWN_BUG_MOVE_SPLIT_LIVELOCK]);
+	ck_assert_msg(strstr(why, "has its fix") && strstr(why, "new finding"), "%s", why);
+	/* /proc/PID/stack as the kernel prints it, one task, no "==" line */
+	ck_assert_int_eq(known_bugs_match_hang("[<0>] split_huge_page_to_list_to_order+0x1/0x2\n"
+					       "[<0>] move_pages+0x3/0x4\n", "6.12.100", &b, why, sizeof(why)),
+			 MS_EXIT_KNOWN_BUG);
+	/* the two frames in two tasks are not the signature */
+	ck_assert_int_eq(known_bugs_match_hang("== a\n    split_huge_page_to_list_to_order+0x1/0x2\n"
+					       "== b\n    move_pages+0x3/0x4\n", "6.12.100", &b, why, sizeof(why)),
+			 MS_EXIT_HANG);
+	ck_assert_ptr_null(b);
+	/* a name that only starts like a frame: not one */
+	ck_assert_int_eq(known_bugs_match_hang("== a\n    split_huge_page_to_list_to_order_x+0x1/0x2\n"
+					       "    move_pages+0x3/0x4\n", "6.12.100", &b, why, sizeof(why)),
+			 MS_EXIT_HANG);
+	/* DAMON alone, no MOVE in the split: no known bug */
+	ck_assert_int_eq(known_bugs_match_hang(strstr(finding_stacks, "== explore/1"), "6.12.117", &b, why, sizeof(why)),
+			 MS_EXIT_HANG);
+	ck_assert_ptr_null(b);
+	ck_assert_int_eq(known_bugs_match_hang("", "6.12.117", &b, why, sizeof(why)), MS_EXIT_HANG);
+	ck_assert_int_eq(known_bugs_match_hang(NULL, NULL, &b, why, sizeof(why)), MS_EXIT_HANG);
+}
+END_TEST
+
 START_TEST(test_verdicts)
 {
 	const char *name;
@@ -201,5 +275,5 @@ START_TEST(test_output_enospc)
 }
 END_TEST
 
-CHECK_MAIN("verdict", test_table, test_verdicts, test_counts_json, test_exit_maps, test_output_refuses,
+CHECK_MAIN("verdict", test_table, test_affects, test_match_hang, test_verdicts, test_counts_json, test_exit_maps, test_output_refuses,
 	   test_output_enospc)

@@ -5,8 +5,10 @@
 # the stuck thread and its kernel stack or wchan, instead of hanging.
 . "${srcdir:-.}/tests/kt-lib.sh"
 require_move
-timeout 60 "$MOVESTRESS" run --mode=partitioned --movers=1 --size=8M --runtime=60s \
-	--hang-timeout=2s --inject=hang:5 --output "$TMP/hang.json" > "$TMP/out" 2>&1
+# which kernel ran: the file $MOVESTRESS_KERNEL_ID names (vm-check's kernel.json) goes into the result
+printf '{"schema": 1, "id": "kt-hang/none/kasan/x86_64"}\n' > "$TMP/kernel.json"
+MOVESTRESS_KERNEL_ID=$TMP/kernel.json timeout 60 "$MOVESTRESS" run --mode=partitioned --movers=1 --size=8M \
+	--runtime=60s --hang-timeout=2s --inject=hang:5 --output "$TMP/hang.json" > "$TMP/out" 2>&1
 rc=$?
 [ $rc -eq 4 ] || { cat "$TMP/out"; fail "exit $rc, expected 4 (hang)"; }
 grep -q "watchdog: no progress" "$TMP/out" || fail "no watchdog message"
@@ -23,6 +25,11 @@ assert d["options"]["inject"] == "hang:5" and d["environment"]["uname"], list(d)
 r = d["results"][0]
 assert r["partial"] and r["mode"] == "partitioned" and r["threads"][0]["name"] == "mover/0", r
 print("ok: hang result: %s; %d thread(s)" % (d["reason"], len(r["threads"])))
+# a fault nobody resolves is no known kernel bug's hang: it stays a hang, and says why
+assert d["hang_match"] == "no known kernel bug's hang signature in the stacks", d.get("hang_match")
+assert d["verdict"] == "hang" and "known_bugs" not in d, d["verdict"]
+assert d["environment"]["kernel_build"] == {"schema": 1, "id": "kt-hang/none/kasan/x86_64"}, d["environment"]
+print("ok: hang_match: %s; kernel_build %s" % (d["hang_match"], d["environment"]["kernel_build"]["id"]))
 EOF2
 # the watchdog's exit goes through --exit-codes like every other path: kselftest
 # reads 4 as SKIP, a hang is a failure (1) there

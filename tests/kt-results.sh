@@ -81,3 +81,26 @@ EOF2
 else
 	echo "skip the skipped-run check: this kernel has the multi-gen LRU"
 fi
+
+# which kernel ran: $MOVESTRESS_KERNEL_ID (vm-check's kernel.json in the
+# guest) goes into every result as environment.kernel_build: run, explore
+# (which has no other environment block), and a file it cannot read says so
+printf '{"schema": 1, "id": "kt-results/none/kasan/x86_64"}\n' > "$TMP/kernel.json"
+MOVESTRESS_KERNEL_ID=$TMP/kernel.json "$MOVESTRESS" run $ARGS --output "$TMP/kb-run.json" > /dev/null 2>&1
+MOVESTRESS_KERNEL_ID=$TMP/kernel.json "$MOVESTRESS" explore --runtime=300ms --size=2M --movers=1 \
+	--ops=move:1 --output "$TMP/kb-explore.json" > /dev/null 2>&1
+MOVESTRESS_KERNEL_ID=$TMP/nope.json "$MOVESTRESS" run $ARGS --output "$TMP/kb-nope.json" > /dev/null 2>&1
+"$MOVESTRESS" run $ARGS --output "$TMP/kb-none.json" > /dev/null 2>&1
+python3 - "$TMP" <<'EOF2' || fail "environment.kernel_build"
+import json, sys
+d = sys.argv[1]
+want = {"schema": 1, "id": "kt-results/none/kasan/x86_64"}
+for n in ("run", "explore"):
+    r = json.load(open("%s/kb-%s.json" % (d, n)))
+    assert r["environment"]["kernel_build"] == want, (n, r.get("environment"))
+r = json.load(open("%s/kb-nope.json" % d))
+assert "error" in r["environment"]["kernel_build"], r["environment"]["kernel_build"]
+r = json.load(open("%s/kb-none.json" % d))
+assert "kernel_build" not in r["environment"], list(r["environment"])
+print("ok kernel_build: in run and explore results; unreadable: %s" % r.get("verdict"))
+EOF2

@@ -10,6 +10,7 @@
 #include "report/trials.h"
 #include "kernel/env.h"
 #include "kernel/klog.h"
+#include "kernel/known-bugs.h"
 #include "core/kv.h"
 #include "engine/engine.h"
 #include "engine/modes.h"
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 struct verb {
@@ -163,6 +165,17 @@ static void print_matrix(const char *name)
 	for (b = pressure_names(); *b; b++)
 		printf("explore-%s\texplore --reclaim=%s --movers=2 --verifiers=1 --size=16M --runtime=60s --mthp=16,64\n",
 		       *b, *b);
+	/*
+	 * The known kernel bug move-split-livelock without DAMON: one op
+	 * thread splices a page of a large folio into its pipe and keeps it
+	 * there until its next vmsplice, and MOVEs pages of its own folios,
+	 * so a MOVE must split a folio it holds a reference on.  Fixed
+	 * kernels (6.12.118) say EBUSY; affected ones (6.12.117) spin until
+	 * the watchdog names the bug (exit 6).  --hang-timeout under the
+	 * cell's: the watchdog, not the guest's kill, ends it.
+	 */
+	printf("explore-split-pin\texplore --reclaim=none --movers=1 --verifiers=0 --size=2M --runtime=20s "
+	       "--mthp=16,64 --ops=vmsplice:1,move:4 --hang-timeout=30s\n");
 }
 
 /* one group of `movestress list`: name, supported, help, and why not */
@@ -231,10 +244,56 @@ static int cmd_list(struct opts *o, int argc, char **argv, int pos)
 	return MS_EXIT_PASS;
 }
 
+/* classify --stacks FILE: a known kernel bug's hang, by the stuck tasks' stacks */
+static int classify_stacks(const char *path, const char *release, bool json)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *text = NULL, why[300];
+	const struct known_bug *bug;
+	struct utsname u;
+	size_t len = 0;
+	ssize_t n;
+	int code;
+
+	if (!f) {
+		fprintf(stderr, "movestress: classify: %s: %s\n", path, strerror(errno));
+		return MS_EXIT_USAGE;
+	}
+	n = getdelim(&text, &len, '\0', f);
+	if (f != stdin)
+		fclose(f);
+	if (n < 0) {
+		free(text);
+		text = NULL;
+	}
+	if (!release[0])
+		release = uname(&u) ? "" : u.release;
+	code = known_bugs_match_hang(text, release, &bug, why, sizeof(why));
+	free(text);
+	if (json) {
+		json_t *j = json_pack("{s:s, s:s?, s:s, s:s, s:i}", "verdict",
+				      code == MS_EXIT_KNOWN_BUG ? "known-kernel-bug" : "hang",
+				      "id", bug ? bug->id : NULL, "release", release, "why", why, "exit_code", code);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s\t%s\t%s\n", code == MS_EXIT_KNOWN_BUG ? "known-bug" : "hang", bug ? bug->id : "-", why);
+	}
+	return code;
+}
+
 static int cmd_classify(struct opts *o, int argc, char **argv, int pos)
 {
 	if (pos >= argc) {
 		fprintf(stderr, "movestress: classify: missing FILE (a console log, or - for stdin)\n");
+		return MS_EXIT_USAGE;
+	}
+	if (o->stacks)
+		return classify_stacks(argv[pos], o->release, o->json);
+	if (o->release[0]) {
+		fprintf(stderr, "movestress: classify: --release needs --stacks\n");
 		return MS_EXIT_USAGE;
 	}
 	return klog_classify_main(argv[pos], o->json);
@@ -363,8 +422,8 @@ static const struct verb verbs[] = {
 	  COMMON_OPTS "json matrix", 0, 0 },
 	{ "cleanup", "[--quiet]", "undo system changes (swap, cgroups, sysctls, DAMON, tracefs) left by killed runs", cmd_cleanup,
 	  COMMON_OPTS "quiet", 0, 0 },
-	{ "classify", "FILE|- [--json]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log", cmd_classify,
-	  COMMON_OPTS "json", 1, 1 },
+	{ "classify", "FILE|- [--json] [--stacks [--release=R]]", "classify kernel reports (KASAN, lockdep, BUG, WARNING, ...) in a console log; --stacks: a hang's stacks against the known kernel bugs", cmd_classify,
+	  COMMON_OPTS "json stacks release", 1, 1 },
 	{ "compare", "FILE... [--format=F] [--plot=DIR]", "results side by side: value (delta%), trial spread, Welch's t-test (directories: report)", cmd_compare_or_report,
 	  COMMON_OPTS "format plot", 1, CMP_MAX_RUNS },
 	{ "report", "DIR... [--output=DIR]", "the reviewer's report of vm-check results (report.md, report.json, plots); several DIRs: merge shards", cmd_report,

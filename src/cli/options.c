@@ -162,6 +162,10 @@ const struct opt_desc opt_table[] = {
 	  "list: print the VM scenario matrix (quick|full) as NAME<TAB>ARGS lines", "list" },
 	{ "json", OPT_BOOL, OFF(json), "0", 0, 1, NULL, NULL,
 	  "list/classify: print JSON", "list" },
+	{ "stacks", OPT_BOOL, OFF(stacks), "0", 0, 1, NULL, NULL,
+	  "classify: FILE holds hung tasks' kernel stacks (vm-check's NAME.stacks, a \"== \" line per task): a known kernel bug's hang on this kernel release (exit 6), or not (exit 4)", "list" },
+	{ "release", OPT_STR, OFF(release), NULL, 0, 0, NULL, "RELEASE",
+	  "classify --stacks: the kernel release the stacks come from (default: uname -r)", "list" },
 	/* the same name as run's --ops: each command's option list says which row it takes */
 	{ "ops", OPT_STR, OFF(mix), NULL, 0, 0, NULL, "NAME:W,...",
 	  "explore: the ops to run and their weights W (1..1000000; a bare NAME takes the default weight), see `movestress list`", "explore" },

@@ -86,6 +86,8 @@ struct opts {
 	char replay[512];
 	char matrix[16];	/* list --matrix */
 	bool json;		/* list/classify --json */
+	bool stacks;		/* classify --stacks: FILE holds hung tasks' kernel stacks */
+	char release[64];	/* classify --stacks --release: the kernel they come from */
 	/* options given on the command line, by opt_table index (opts_given()) */
 	unsigned char given[128];
 	/* the option list of the command parsed (cli/options.c): which row a shared name means */

@@ -102,6 +102,15 @@ void *watchdog_main(void *arg);
 void read_task_file(pid_t tid, const char *file, char *buf, size_t len);
 /* {thread, tid, state, wchan, stack} of one thread, from /proc/self/task/TID */
 json_t *task_state_json(const char *name, pid_t tid);
+/*
+ * A hang result @j whose stuck threads (@threads: task_state_json()s) match
+ * a known kernel bug's hang on this kernel (known_bugs_match_hang()) is
+ * that known bug: verdict known-kernel-bug, its known_bugs entry, exit 6
+ * (4 with --known-bugs=fail).  Otherwise it stays a hang (a match on a
+ * fixed kernel is a new finding).  Either way "hang_match" says why.
+ * Returns the exit code, mapped (--exit-codes).
+ */
+int hang_verdict(json_t *j, json_t *threads, const struct opts *o);
 
 /* verify.c: checkpoints, --inject, the final oracle */
 void checkpoint(struct run *r);

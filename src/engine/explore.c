@@ -791,7 +791,7 @@ static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap
 	char path[600] = "", why[200];
 	json_t *j, *threads = json_array(), *hung;
 	uint64_t t_end = now_ns() + (o->hang_timeout_ns < 2000000000ULL ? o->hang_timeout_ns : 2000000000ULL);
-	int code = exit_code_map(o, MS_EXIT_HANG);
+	int code;
 	unsigned i;
 
 	/* the others leave their loops (stop is set): then their logs are theirs no more */
@@ -822,6 +822,7 @@ static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap
 	json_object_set_new(j, "exit_code", json_integer(MS_EXIT_HANG));
 	json_object_set_new(j, "reason", json_string(why));
 	json_object_set_new(j, "hang", hung);
+	code = hang_verdict(j, threads, o);	/* a known kernel bug's hang is named */
 	json_object_set_new(j, "elapsed_ns", json_integer((json_int_t)(now_ns() - x->run.t0_ns)));
 	json_object_set_new(j, "kernel", kernel_block(snap[0], kv_read("/proc/vmstat"), snap[2],
 						      dir_read(UFFD_MOVE_SYSFS)));
@@ -848,8 +849,9 @@ static void __attribute__((noreturn)) hang_exit(struct xp *x, json_t *const snap
 	if (o->output[0] && write_json_file(o->output, j))
 		fprintf(stderr, "movestress: --output: cannot write %s\n", o->output);
 	json_dumpf(json_object_get(j, "hang"), stderr, JSON_INDENT(2));
-	fprintf(stderr, "\nmovestress: explore: hang: %s%s%s; restoring the system, exiting with the hang code %d\n",
-		why, path[0] ? "; op log in " : "", path, code);
+	fprintf(stderr, "\nmovestress: explore: hang: %s%s%s; restoring the system, exiting with %s code %d\n",
+		why, path[0] ? "; op log in " : "", path,
+		code == exit_code_map(o, MS_EXIT_HANG) ? "the hang" : "the known kernel bug", code);
 	/* swap, cgroups, sysctls: put back even though a thread is stuck */
 	sysstate_restore_all();
 	_exit(code);
@@ -960,6 +962,7 @@ int xp_run(const struct xp_cfg *cfg, struct xp_result *res)
 			io_uring_unregister_buffers(&x->thr[i].ring);
 #endif
 	res->json = json_object();
+	env_add_kernel_build(res->json);	/* which kernel ran (vm-check's kernel.json) */
 	final_oracle(x, res);
 	merge_results(x, res, mv);
 	res->failed = x->failed;

@@ -29,6 +29,8 @@ json_t *result_head(const struct opts *o, uint64_t seed, json_t *env)
 	json_object_set_new(j, "seed", json_integer((json_int_t)seed));
 	if (env)
 		json_object_set(j, "environment", env);
+	else
+		env_add_kernel_build(j);	/* which kernel ran: in every result */
 	json_object_set_new(j, "options", engine_hooks()->opts_to_json(o));
 	return j;
 }

@@ -8,12 +8,15 @@
 #include "config.h"
 #include "engine/engine-int.h"
 #include "core/report.h"
+#include "kernel/known-bugs.h"
 #include "pressure/sysstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +69,70 @@ static json_t *dump_stacks(struct run *r)
 							   __atomic_load_n(&w->st.tid, __ATOMIC_ACQUIRE)));
 	}
 	return arr;
+}
+
+/* stack samples of each stuck thread beyond the first, 50 ms apart */
+#define HANG_SAMPLES	20
+
+int hang_verdict(json_t *j, json_t *threads, const struct opts *o)
+{
+	const struct known_bug *bug;
+	struct known_bug_counts kb = { { 0 } };
+	struct utsname u;
+	char why[300], *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+	json_t *t;
+	int code;
+
+	/* the stacks as vm-init's NAME.stacks has them: a "== " line per task */
+	json_array_foreach(threads, i, t)
+		if (f)
+			fprintf(f, "== %s tid %d state %s wchan %s\n%s\n",
+				json_string_value(json_object_get(t, "thread")) ?: "?",
+				(int)json_integer_value(json_object_get(t, "tid")),
+				json_string_value(json_object_get(t, "state")) ?: "?",
+				json_string_value(json_object_get(t, "wchan")) ?: "",
+				json_string_value(json_object_get(t, "stack")) ?: "");
+	/*
+	 * A task spinning in the kernel shows the stack of where it last
+	 * scheduled: under voluntary preemption, one of the loop's
+	 * rescheduling points (the MOVE loop's cond_resched(), or the split's
+	 * down_write()).  More samples, the distinct ones, so that a
+	 * signature naming a frame inside the loop is seen.
+	 */
+	for (int k = 0; f && k < HANG_SAMPLES; k++) {
+		struct timespec ts = { 0, 50 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		json_array_foreach(threads, i, t) {
+			pid_t tid = (pid_t)json_integer_value(json_object_get(t, "tid"));
+			char stack[4096];
+
+			if (!tid)
+				continue;
+			read_task_file(tid, "stack", stack, sizeof(stack));
+			if (strcmp(stack, json_string_value(json_object_get(t, "stack")) ?: ""))
+				fprintf(f, "== %s tid %d sample %d\n%s\n",
+					json_string_value(json_object_get(t, "thread")) ?: "?", tid, k + 1, stack);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (uname(&u))
+		u.release[0] = '\0';
+	code = known_bugs_match_hang(text, u.release, &bug, why, sizeof(why));
+	free(text);
+	json_object_set_new(j, "hang_match", json_string(why));
+	fprintf(stderr, "movestress: watchdog: %s\n", why);
+	if (code != MS_EXIT_KNOWN_BUG || !strcmp(o->known_bugs, "fail"))
+		return exit_code_map(o, MS_EXIT_HANG);
+	kb.n[bug - known_bugs] = 1;
+	json_object_set_new(j, "known_bugs", known_bugs_to_json(&kb));
+	json_object_set_new(j, "verdict", json_string("known-kernel-bug"));
+	code = exit_code_map(o, MS_EXIT_KNOWN_BUG);
+	json_object_set_new(j, "exit_code", json_integer(MS_EXIT_KNOWN_BUG));
+	return code;
 }
 
 static uint64_t total_progress(const struct run *r)
@@ -145,13 +212,13 @@ void *watchdog_main(void *arg)
 			nanosleep(&tick, NULL);
 		if (!__atomic_load_n(&r->joined, __ATOMIC_ACQUIRE)) {
 			json_t *j = hang_result(r, (t - last_change) / 1e9);
-			int code = exit_code_map(r->o, MS_EXIT_HANG);
+			int code = hang_verdict(j, r->hang_info, r->o);
 
 			if (r->o->output[0] && write_json_file(r->o->output, j))
 				fprintf(stderr, "movestress: --output: cannot write %s\n", r->o->output);
 			json_dumpf(r->hang_info, stderr, JSON_INDENT(2));
-			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with the hang code %d\n",
-				code);
+			fprintf(stderr, "\nmovestress: threads stuck in the kernel; restoring the system, exiting with %s code %d\n",
+				code == exit_code_map(r->o, MS_EXIT_HANG) ? "the hang" : "the known kernel bug", code);
 			/* swap, cgroups, sysctls: put back even though threads are stuck */
 			sysstate_restore_all();
 			_exit(code);

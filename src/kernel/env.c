@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -94,6 +95,36 @@ static json_t *swaps(void)
 	return arr;
 }
 
+json_t *env_kernel_build(void)
+{
+	const char *path = getenv("MOVESTRESS_KERNEL_ID");
+	json_error_t err;
+	json_t *j;
+
+	if (!path || !path[0])
+		return NULL;
+	j = json_load_file(path, 0, &err);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return json_pack("{s:s, s:s}", "file", path, "error", j ? "not a JSON object" : err.text);
+	}
+	return j;
+}
+
+void env_add_kernel_build(json_t *result)
+{
+	json_t *kb = env_kernel_build(), *env;
+
+	if (!kb)
+		return;
+	env = json_object_get(result, "environment");
+	if (!json_is_object(env)) {
+		env = json_object();
+		json_object_set_new(result, "environment", env);
+	}
+	json_object_set_new(env, "kernel_build", kb);
+}
+
 json_t *env_collect(const struct uffd_info *uffd)
 {
 	struct utsname u;
@@ -143,5 +174,8 @@ json_t *env_collect(const struct uffd_info *uffd)
 	env_rmap_policy(buf, sizeof(buf));
 	k = json_pack("{s:s}", "rmap_policy", buf);
 	json_object_set_new(env, "kernel_variant", k);
+	k = env_kernel_build();
+	if (k)
+		json_object_set_new(env, "kernel_build", k);
 	return env;
 }

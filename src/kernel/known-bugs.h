@@ -15,10 +15,25 @@
 struct known_bug {
 	const char *id;		/* short name: "move-eexist" */
 	const char *title;
-	const char *kernels;	/* affected kernels, as far as known */
+	const char *kernels;	/* affected kernels, as far as known, and how that was checked */
 	const char *signature;	/* how movestress recognises it */
 	const char *upstream;	/* upstream status */
 	const char *doc;	/* analysis in this repository */
+	/*
+	 * The releases it affects: from @since ("6.8") on, except where a
+	 * release of @fixed_in fixes it: "6.12.118" fixes the 6.12 stable
+	 * branch from .118 on, a bare "6.19" every release from 6.19 on
+	 * (comma-separated).  @fixed_by: the fix (commit subject or id).
+	 */
+	const char *since;
+	const char *fixed_in;
+	const char *fixed_by;
+	/*
+	 * A hang it causes, by the kernel stack of a stuck task: every group
+	 * has a frame in one task's stack (any name of the group).  NULL: the
+	 * bug does not hang.
+	 */
+	const char *const *const *hang_stack;
 };
 
 extern const struct known_bug known_bugs[];
@@ -27,8 +42,31 @@ extern const struct known_bug known_bugs[];
 const struct known_bug *known_bug_find(const char *id);
 
 /* one occurrence count per row of known_bugs[] (indexed like it) */
-#define KNOWN_BUG_MOVE_EEXIST	0
-#define KNOWN_BUGS_MAX		1
+#define KNOWN_BUG_MOVE_EEXIST		0
+#define KNOWN_BUG_MOVE_SPLIT_LIVELOCK	1
+#define KNOWN_BUGS_MAX			2
+
+/* whether @b affects the kernel release @release ("6.12.117", uname -r) */
+enum known_bug_affects {
+	KB_AFFECTED,		/* from since on, no fix for its branch listed */
+	KB_FIXED,		/* a release of fixed_in fixes it */
+	KB_BEFORE,		/* older than since */
+	KB_UNKNOWN_RELEASE,	/* not MAJOR.MINOR[.PATCH...] */
+};
+enum known_bug_affects known_bug_affects(const struct known_bug *b, const char *release);
+
+/*
+ * A hang, by the kernel stacks of the stuck tasks: @stacks is one or more
+ * tasks' /proc/PID/stack text, a task's block starting with a line "== "
+ * (vm-init's NAME.stacks, the watchdog's threads).  A row whose hang
+ * signature matches one task and that affects @release is a known kernel
+ * bug: returns MS_EXIT_KNOWN_BUG.  Anything else returns MS_EXIT_HANG: no
+ * signature matched, or one matched on a release the row lists as fixed or
+ * older than the bug (a new finding).  *@bug is the matching row (NULL if
+ * none) and @why says what was decided, in one line.
+ */
+int known_bugs_match_hang(const char *stacks, const char *release, const struct known_bug **bug,
+			  char *why, size_t len);
 
 struct known_bug_counts {
 	uint64_t n[KNOWN_BUGS_MAX];
