@@ -37,6 +37,8 @@ SELFTESTS_RUNS=0
 SELFTESTS_FILTER=all
 SELFTESTS_TIMEOUT=
 MIN_CPUS=2
+STOP_RCS=
+STOP_AFTER=0
 . /vm.conf
 # which kernel this is (vm-check's OUT/kernel.json): movestress copies it
 # into every result it writes (environment.kernel_build)
@@ -89,8 +91,8 @@ cov_save() {
 	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
-# stacks_at_timeout SECS LOG: a watcher for the running cell: 20 s before
-# its timeout kills it, print where each movestress thread, kdamond and
+# stacks_at_timeout SECS LOG PROG: a watcher for the running cell: 20 s
+# before its timeout kills it, print where each PROG thread, kdamond and
 # task in D state is (state, wchan and kernel stack from /proc) into LOG
 # and on the console, so a cell killed as a hang says where it hung.
 # Killed by the caller when the cell ends first.
@@ -99,7 +101,7 @@ stacks_at_timeout() {
 	# printed as it goes: under TCG the walk over /proc takes seconds
 	{
 		echo "@@vm-check stacks before the cell timeout"
-		for pid in $(pidof movestress); do
+		for pid in $(pidof "$3"); do
 			for t in /proc/$pid/task/*; do
 				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
 				cat "$t/stack" 2>/dev/null | tee "/tmp/stack.${t##*/}"
@@ -201,28 +203,35 @@ mark "ready $(uptime_s)"
 # failing explore's op log, movestress-explore-SEED.xlog) comes back too
 cd /results
 tab=$(printf '\t')
+stops=0
 while IFS="$tab" read -r name args; do
 	[ -n "$name" ] || continue
 	if [ -n "$skip_reason" ]; then
 		printf '%s\t77\t0\t%s\n' "$name" "$skip_reason" >> /results/status
 		continue
 	fi
+	# vm-check --stop-on: enough cells ended with one of these exit codes
+	if [ "$STOP_AFTER" -gt 0 ] && [ "$stops" -ge "$STOP_AFTER" ]; then
+		printf '%s\t77\t0\t%s\n' "$name" "not run: stopped after $stops cell(s) with exit $STOP_RCS (--stop-on)" >> /results/status
+		continue
+	fi
 	cov_reset
 	# the longest single MOVE wait on an anon_vma is a running maximum
 	# (kernel-patches/6.12 patch 1): reset, so each cell reports its own
 	[ -w "$WAIT_MAX" ] && echo 0 > "$WAIT_MAX"
-	# ARGS may start with the command (`explore --ops=...`); else `run`
+	# ARGS may start with the command (`explore --ops=...`); else `run`;
+	# or with /: a program of its own (vm-bisect --repro), no JSON result
+	# shellcheck disable=SC2086 # ARGS are options, split on purpose
 	case $args in
-	-*|'') cmd=run ;;
-	*) cmd= ;;
+	-*|'') set -- /bin/movestress run $args --output "/results/$name.json" ;;
+	/*) set -- $args ;;
+	*) set -- /bin/movestress $args --output "/results/$name.json" ;;
 	esac
 	t0=$(uptime_s)
 	mark "begin $name $t0"
-	# shellcheck disable=SC2086 # ARGS are movestress options, split on purpose
-	stacks_at_timeout "$CELL_TIMEOUT" "/results/$name.stacks" &
+	stacks_at_timeout "$CELL_TIMEOUT" "/results/$name.stacks" "${1##*/}" &
 	watcher=$!
-	timeout -s KILL "$CELL_TIMEOUT" /bin/movestress $cmd $args \
-		--output "/results/$name.json" < /dev/null > "/results/$name.log" 2>&1
+	timeout -s KILL "$CELL_TIMEOUT" "$@" < /dev/null > "/results/$name.log" 2>&1
 	rc=$?
 	kill "$watcher" 2>/dev/null
 	t1=$(uptime_s)
@@ -248,6 +257,7 @@ while IFS="$tab" read -r name args; do
 		fi
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$secs" "$reason" >> /results/status
+	case " $STOP_RCS " in *" $rc "*) stops=$((stops + 1)) ;; esac
 	# the verdict lines, inside the cell's console segment
 	tail -n 3 "/results/$name.log"
 	mark "end $name rc=$rc secs=$secs"

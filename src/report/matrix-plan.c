@@ -16,6 +16,10 @@
  * first after boot (clean memory, empty zram) or always after the same
  * neighbour, and a drift over the boot (swap filling, fragmentation)
  * spreads over all scenarios instead of landing on the last trials of one.
+ *
+ * Cells of vm-check --cells (scripts/vm-bisect) may carry their own seed:
+ * ARGS with a --seed= keep it in every trial (a finding's seed), and ARGS
+ * that start with / (a program of its own, not movestress) get none.
  */
 #include "config.h"
 #include "report/matrix-plan.h"
@@ -30,6 +34,27 @@
 #include <string.h>
 
 #define PLAN_MAX_SCEN	4096
+
+/*
+ * The seed a cell runs with, as text into @buf: its own --seed= if @args
+ * have one, none ("") for a program of its own (@args start with /), else
+ * @computed.  True if the plan line must append --seed=@buf.
+ */
+static bool plan_seed(const char *args, unsigned long long computed, char *buf, size_t len)
+{
+	const char *own;
+
+	buf[0] = '\0';
+	if (args[0] == '/')
+		return false;
+	own = strstr(args, "--seed=");
+	if (own && (own == args || own[-1] == ' ')) {
+		snprintf(buf, len, "%.*s", (int)strspn(own + 7, "0123456789"), own + 7);
+		return false;
+	}
+	snprintf(buf, len, "%llu", computed);
+	return true;
+}
 
 unsigned long long mx_cell_seed(const char *base, const char *scenario, unsigned trial)
 {
@@ -94,7 +119,8 @@ int mx_plan(const char *dir, char *err, size_t len)
 	unsigned long trials, si, sn;
 	struct scen *sc = NULL;
 	const char *base;
-	bool *in;
+	char seed[32];
+	bool *in, append;
 	json_t *f;
 	FILE *cf, *pf;
 	int ret;
@@ -131,16 +157,18 @@ int mx_plan(const char *dir, char *err, size_t len)
 			if (k % sn != si - 1)
 				continue;
 			in[i * trials + t - 1] = true;
-			fprintf(cf, "%s%s%.0zu\t%s\t%zu\t%llu\t%s\n", sc[i].name, trials > 1 ? ".t" : "",
-				trials > 1 ? t : 0, sc[i].name, t, mx_cell_seed(base, sc[i].name, (unsigned)t), sc[i].args);
+			plan_seed(sc[i].args, mx_cell_seed(base, sc[i].name, (unsigned)t), seed, sizeof(seed));
+			fprintf(cf, "%s%s%.0zu\t%s\t%zu\t%s\t%s\n", sc[i].name, trials > 1 ? ".t" : "",
+				trials > 1 ? t : 0, sc[i].name, t, seed, sc[i].args);
 		}
 	for (t = 1; t <= trials; t++)
 		for (k = 0; k < nsc; k++) {
 			i = (k + t - 1) % nsc;
 			if (!in[i * trials + t - 1])
 				continue;
-			fprintf(pf, "%s%s%.0zu\t%s --seed=%llu\n", sc[i].name, trials > 1 ? ".t" : "", trials > 1 ? t : 0,
-				sc[i].args, mx_cell_seed(base, sc[i].name, (unsigned)t));
+			append = plan_seed(sc[i].args, mx_cell_seed(base, sc[i].name, (unsigned)t), seed, sizeof(seed));
+			fprintf(pf, "%s%s%.0zu\t%s%s%s\n", sc[i].name, trials > 1 ? ".t" : "", trials > 1 ? t : 0,
+				sc[i].args, append ? " --seed=" : "", append ? seed : "");
 		}
 	fclose(cf);
 	fclose(pf);
