@@ -101,7 +101,7 @@ bool xp_chunk_thp(struct xp *x, struct xthread *t, unsigned region, size_t slot)
 	uint64_t pm[2], f[2];
 	uint64_t pfn0;
 
-	if (t->kpageflags < 0 || pagemap_read(t->pagemap, xp_addr(x, region, slot), 1, &pm[0]) ||
+	if (region == REGION_NONE || t->kpageflags < 0 || pagemap_read(t->pagemap, xp_addr(x, region, slot), 1, &pm[0]) ||
 	    pagemap_read(t->pagemap, xp_addr(x, region, slot + XP_CHUNK_PAGES - 1), 1, &pm[1]))
 		return false;
 	if (!(pm[0] & pm[1] & PM_PRESENT))

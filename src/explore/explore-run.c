@@ -838,8 +838,9 @@ static void thp_zero_json(struct xp *x, const struct xp_result *res, json_t *con
 		if (!x->whole[c])
 			continue;
 		whole++;
-		thp_end += xp_chunk_thp(x, &x->thr[0], x->run.where[c * XP_CHUNK_PAGES], c * XP_CHUNK_PAGES) &&
-			   x->run.where[c * XP_CHUNK_PAGES] != REGION_NONE;
+		/* a dropped first page is in no region: not a THP, and no address to read */
+		thp_end += x->run.where[c * XP_CHUNK_PAGES] != REGION_NONE &&
+			   xp_chunk_thp(x, &x->thr[0], x->run.where[c * XP_CHUNK_PAGES], c * XP_CHUNK_PAGES);
 	}
 	for (k = 0; k < sizeof(vm) / sizeof(vm[0]); k++)
 		if (json_object_get(snap[0], vm[k]))
