@@ -18,7 +18,7 @@
 #   ks_make ARGS...            make in the tree with ARCH (and CROSS_COMPILE)
 #   ks_build TARGET...         out of tree into KS_BUILD, with ccache
 #   ks_stock_locking           what MOVE serialises on without a policy
-#   ks_kernel_json FILE ...    OUT/kernel.json (/work/coord/kernel-id.md)
+#   ks_kernel_json FILE ...    OUT/kernel.json (HACKING.md "Which kernel ran")
 #
 # Exit codes (the caller's convention): 2 bad input (unknown scheme, a
 # version apt does not have, not a kernel tree, a tree dirty where the
