@@ -539,11 +539,11 @@ static char *known_bugs_text(json_t *j)
 		abort();
 	collect_known(j, &list, &n);
 	qsort(list, n, sizeof(*list), strp_cmp);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!i || strcmp(list[i], list[i - 1]))
 			fprintf(f, "%s%s", ftell(f) ? ", " : "", list[i]);
+	for (i = 0; i < n; i++)
 		free(list[i]);
-	}
 	free(list);
 	fclose(f);
 	return buf;
