@@ -301,7 +301,7 @@ static json_t *matrix_json(const struct mx *m)
 	json_object_set_new(j, "scenarios", json_incref(m->scenarios));
 	for (i = 0; i < m->npol; i++)
 		if (m->pol[i].cpus)
-			json_object_set_new(cpus, m->pol[i].name, *m->pol[i].cpus && num_or_null(m->pol[i].cpus) ?
+			json_object_set_new(cpus, m->pol[i].name, *m->pol[i].cpus ?
 					    num_or_null(m->pol[i].cpus) : json_string(m->pol[i].cpus));
 	json_object_set_new(j, "guest_cpus", json_object_size(cpus) ? cpus : (json_decref(cpus), json_null()));
 	v = calloc(m->ncells ?: 1, sizeof(*v));
