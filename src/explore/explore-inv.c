@@ -96,7 +96,7 @@ static bool page_quiet(struct inv *v, uint32_t s)
 	if (w == REGION_NONE || x->zero[s] || x->pinned[s])
 		return false;
 	for (unsigned i = 0; i < x->nthreads; i++)
-		if (x->thr[i].ts.spliced == s + 1)
+		if (__atomic_load_n(&x->thr[i].ts.spliced, __ATOMIC_RELAXED) == s + 1)
 			return false;
 	if (pagemap_read(v->t->pagemap, xp_addr(x, w, s), 1, &pm) || !(pm & PM_PRESENT) || !(pm & PM_EXCLUSIVE))
 		return false;

@@ -843,14 +843,14 @@ static int call_vmsplice(struct xctx *c)
 		if (!ts->spliced_zero || !xop_all_zero(ts->buf))
 			xe_check_copy(c, s, ts->buf, "vmsplice");	/* the zero page reads zeroes, else a stamp */
 		xe_unlock(c, s, 1);
-		ts->spliced = 0;
+		__atomic_store_n(&ts->spliced, 0, __ATOMIC_RELAXED);	/* other threads read it: chunk_pinned() */
 	}
 	if (ts->spliced)
 		return 0;
 	iov = (struct iovec){ xe_addr(c, c->from, c->rec->slot), XOP_PG };
 	if (vmsplice(ts->pipe[1], &iov, 1, SPLICE_F_NONBLOCK) != (ssize_t)XOP_PG)
 		return errno;
-	ts->spliced = c->rec->slot + 1;
+	__atomic_store_n(&ts->spliced, c->rec->slot + 1, __ATOMIC_RELAXED);
 	ts->spliced_zero = xe_zero(c, c->rec->slot);
 	return 0;
 }
