@@ -91,13 +91,16 @@ cov_save() {
 	[ $n -gt 0 ] || echo "no .gcda files under $GCOV (no object built with GCOV_PROFILE)" > /results/gcov-unavailable
 }
 
-# stacks_at_timeout SECS LOG PROG: a watcher for the running cell: 20 s
-# before its timeout kills it, print where each PROG thread, kdamond and
-# task in D state is (state, wchan and kernel stack from /proc) into LOG
-# and on the console, so a cell killed as a hang says where it hung.
-# Killed by the caller when the cell ends first.
+# stacks_at_timeout SECS LOG PROG: a watcher for the running cell: 30 s
+# before its timeout kills it (half of a shorter one), print where each
+# PROG thread, kdamond and task in D state is (state, wchan and kernel
+# stack from /proc) into LOG and on the console, so a cell killed as a
+# hang says where it hung.  PROG's threads first, then their samples, then
+# the slow walk over every task: under TCG on a loaded host the walk alone
+# outlasted 20 s, and the kill cut the dump before the samples that show a
+# spinning thread's stack.  Killed by the caller when the cell ends first.
 stacks_at_timeout() {
-	sleep $(($1 > 40 ? $1 - 20 : $1 / 2))
+	sleep $(($1 > 60 ? $1 - 30 : $1 / 2))
 	# printed as it goes: under TCG the walk over /proc takes seconds
 	{
 		echo "@@vm-check stacks before the cell timeout"
@@ -105,6 +108,27 @@ stacks_at_timeout() {
 			for t in /proc/$pid/task/*; do
 				echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} state $(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null) wchan $(cat "$t/wchan" 2>/dev/null)"
 				cat "$t/stack" 2>/dev/null | tee "/tmp/stack.${t##*/}"
+			done
+		done
+		# a thread spinning in the kernel shows where it last scheduled,
+		# maybe from before it began to spin (a running task's stack
+		# reads empty): more samples, those that differ, each read on the
+		# thread's own CPU (field 39 of stat), which it must leave at one
+		# of its loop's rescheduling points for the reader to run, so
+		# that a known bug's signature inside the loop is seen
+		# (src/kernel/known-bugs.c)
+		for k in 1 2 3 4 5; do
+			sleep 1
+			for pid in $(pidof "$3"); do
+				for t in /proc/$pid/task/*; do
+					cpu=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f37)
+					taskset -c "${cpu:-0}" cat "$t/stack" > /tmp/stack.now 2>/dev/null ||
+						cat "$t/stack" > /tmp/stack.now 2>/dev/null
+					cmp -s /tmp/stack.now "/tmp/stack.${t##*/}" && continue
+					echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} sample $k"
+					cat /tmp/stack.now
+					cp /tmp/stack.now "/tmp/stack.${t##*/}"
+				done
 			done
 		done
 		# and the kernel threads the walkers run in (kdamond), and
@@ -117,26 +141,6 @@ stacks_at_timeout() {
 				echo "== $c pid ${p##*/} state $st wchan $(cat "$p/wchan" 2>/dev/null)"
 				cat "$p/stack" 2>/dev/null ;;
 			esac
-		done
-		# a thread spinning in the kernel shows where it last scheduled,
-		# maybe from before it began to spin: more samples, those that
-		# differ, each read on the thread's own CPU (field 39 of stat),
-		# which it must leave at one of its loop's rescheduling points
-		# for the reader to run, so that a known bug's signature inside
-		# the loop is seen (src/kernel/known-bugs.c)
-		for k in 1 2 3 4 5; do
-			sleep 1
-			for pid in $(pidof movestress); do
-				for t in /proc/$pid/task/*; do
-					cpu=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f37)
-					taskset -c "${cpu:-0}" cat "$t/stack" > /tmp/stack.now 2>/dev/null ||
-						cat "$t/stack" > /tmp/stack.now 2>/dev/null
-					cmp -s /tmp/stack.now "/tmp/stack.${t##*/}" && continue
-					echo "== $(cat "$t/comm" 2>/dev/null) tid ${t##*/} sample $k"
-					cat /tmp/stack.now
-					cp /tmp/stack.now "/tmp/stack.${t##*/}"
-				done
-			done
 		done
 	} 2>&1 | tee -a "$2"
 }
