@@ -239,7 +239,12 @@ static int config_from(struct opts *o, struct xp_cfg *cfg, struct xlog_file *log
 	if (inject_from(o->inject, cfg))
 		return MS_EXIT_USAGE;
 	/* the sizes exist: known before the banner, as every bad option is */
-	if (mthp_validate(o->mthp, err, sizeof(err))) {
+	ret = mthp_validate(o->mthp, err, sizeof(err));
+	if (ret == -EOPNOTSUPP) {
+		fprintf(stderr, "movestress: explore: skipped: %s\n", err);
+		return MS_EXIT_SKIP;
+	}
+	if (ret) {
 		fprintf(stderr, "movestress: %s\n", err);
 		return MS_EXIT_USAGE;
 	}

@@ -5,6 +5,7 @@
 #include "pressure/sysstate.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +51,18 @@ int mthp_validate(const char *spec, char *why, size_t len)
 	char tok[64], path[160];
 	unsigned long kb;
 	size_t pos = 0;
+	glob_t g;
 	int ret;
 
+	/* no size at all: a kernel before mTHP (6.8), not a bad --mthp */
+	if (*spec) {
+		if (glob(MTHP_DIR "*kB", GLOB_NOSORT, NULL, &g)) {
+			snprintf(why, len, "--mthp: this kernel has no mTHP sizes (no %s*kB: Linux 6.8 and later)",
+				 MTHP_DIR);
+			return -EOPNOTSUPP;
+		}
+		globfree(&g);
+	}
 	while ((ret = next_size(spec, &pos, tok, sizeof(tok), &kb)) > 0) {
 		snprintf(path, sizeof(path), MTHP_DIR "%lukB/enabled", kb);
 		if (access(path, F_OK))
@@ -76,8 +87,9 @@ int mthp_hold(const char *spec, json_t **state, char *why, size_t len)
 	int ret;
 
 	*state = j;
-	if (mthp_validate(spec, why, len))
-		return -EINVAL;
+	ret = mthp_validate(spec, why, len);
+	if (ret)
+		return ret;
 	while (next_size(spec, &pos, tok, sizeof(tok), &kb) > 0) {
 		snprintf(path, sizeof(path), MTHP_DIR "%lukB/enabled", kb);
 		ret = sysstate_hold_value(path, "always", host, sizeof(host), &how);

@@ -19,7 +19,8 @@
 
 /*
  * --mthp well formed and every size one of this kernel's, before anything
- * runs: 0, or -EINVAL with the one-line reason in @why.
+ * runs: 0, or -EINVAL with the one-line reason in @why; -EOPNOTSUPP when
+ * the kernel has no mTHP sizes at all (before 6.8: a skip, not bad input).
  */
 int mthp_validate(const char *spec, char *why, size_t len);
 /*
