@@ -110,6 +110,19 @@ stacks_at_timeout() {
 				cat "$t/stack" 2>/dev/null | tee "/tmp/stack.${t##*/}"
 			done
 		done
+		# a task spinning in the kernel: the running CPUs' backtraces
+		# (SysRq-l, an NMI each) from the kernel log, eight times, under
+		# a header of their own so the known-bugs signature can match
+		# them; first, as the reads below may wait for a CPU it hogs
+		if [ -w /proc/sysrq-trigger ]; then
+			for k in 1 2 3 4 5 6 7 8; do
+				n0=$(dmesg | wc -l)
+				echo l > /proc/sysrq-trigger
+				sleep 1
+				echo "== $3 sysrq-l sample $k (backtraces of the running CPUs)"
+				dmesg | tail -n +$((n0 + 1)) | sed 's/^\[[ 0-9.]*\] //'
+			done
+		fi
 		# a thread spinning in the kernel shows where it last scheduled,
 		# maybe from before it began to spin (a running task's stack
 		# reads empty): more samples, those that differ, each read on the
