@@ -82,6 +82,8 @@ struct xp {
 	uint8_t *whole;			/* per chunk: kept whole (--thp-share), ops that split drawn elsewhere */
 	uint32_t *split_ok;		/* the chunks that are not whole */
 	uint32_t nsplit_ok;
+	uint32_t *whole_ids;		/* the chunks kept whole */
+	uint32_t nwhole;
 	uint64_t thp_samples, thp_kb_sum, thp_kb_max;	/* AnonHugePages of the process while it ran */
 	uint32_t *last;			/* per slot: thread << 8 | op of the last change */
 	uint64_t *last_t;

@@ -67,6 +67,9 @@ static void pick_range(struct xp *x, struct xthread *t, int op, struct xrec *rec
 	if (d->splits_thp && x->whole[chunk] && x->nsplit_ok) {
 		chunk = x->split_ok[below(r >> 16, x->nsplit_ok)];
 		rec->arg &= (uint8_t)~0x80;
+	} else if (d->makes_thp && !x->whole[chunk] && x->nwhole) {
+		chunk = x->whole_ids[below(r >> 16, x->nwhole)];
+		rec->arg &= (uint8_t)~0x80;
 	}
 	__atomic_store_n(&x->cur_chunk[t->idx], (uint32_t)chunk, __ATOMIC_RELAXED);
 	r = rng_next(&t->ts.rng);
@@ -420,7 +423,9 @@ static void mark_whole(struct xp *x, size_t nchunks)
 
 	for (c = 0; c < nchunks; c++) {
 		x->whole[c] = nwhole && (c + 1) * nwhole / nchunks > c * nwhole / nchunks;
-		if (!x->whole[c])
+		if (x->whole[c])
+			x->whole_ids[x->nwhole++] = (uint32_t)c;
+		else
 			x->split_ok[x->nsplit_ok++] = (uint32_t)c;
 	}
 }
@@ -445,8 +450,9 @@ static int setup(struct xp *x, char *why, size_t len)
 	x->moved = calloc(n, 1);
 	x->whole = calloc(n / XP_CHUNK_PAGES + 1, 1);
 	x->split_ok = calloc(n / XP_CHUNK_PAGES + 1, sizeof(*x->split_ok));
+	x->whole_ids = calloc(n / XP_CHUNK_PAGES + 1, sizeof(*x->whole_ids));
 	if (!x->run.where || !x->run.gen || !x->lock || !x->pinned || !x->last || !x->last_t || !x->cur_chunk ||
-	    !x->zero || !x->moved || !x->whole || !x->split_ok)
+	    !x->zero || !x->moved || !x->whole || !x->split_ok || !x->whole_ids)
 		return -ENOMEM;
 	mark_whole(x, n / XP_CHUNK_PAGES);
 	if (cfg->pressure) {
@@ -557,6 +563,7 @@ static void teardown(struct xp *x)
 	free(x->moved);
 	free(x->whole);
 	free(x->split_ok);
+	free(x->whole_ids);
 }
 
 

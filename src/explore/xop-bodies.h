@@ -354,7 +354,8 @@ static int call_move_holes(struct xctx *c)
 }
 
 /* gather the chunk's strays into @from page by page, then move 2 MiB at once */
-static int call_move_pmd(struct xctx *c)
+/* the chunk's strays MOVEd back into c->from, page by page: 0 or the errno that stopped it */
+static int gather_chunk(struct xctx *c)
 {
 	uint32_t i, s;
 	int err = 0, tries;
@@ -376,7 +377,15 @@ static int call_move_pmd(struct xctx *c)
 		}
 		xe_set_where(c, s, c->from);
 	}
-	return do_move(c, rec_addr(c, c->to), rec_addr(c, c->from), rec_len(c), 0);
+	c->moved = 0;
+	return 0;
+}
+
+static int call_move_pmd(struct xctx *c)
+{
+	int err = gather_chunk(c);
+
+	return err ? err : do_move(c, rec_addr(c, c->to), rec_addr(c, c->from), rec_len(c), 0);
 }
 
 static void update_move(struct xctx *c)
@@ -664,8 +673,8 @@ static int call_mprotect(struct xctx *c)
 }
 
 /*
- * A chunk whose pages are all in one region made a PMD-mapped THP again:
- * MADV_HUGEPAGE, then MADV_COLLAPSE with the range still registered (the
+ * A chunk with no page dropped made a PMD-mapped THP again: its strays
+ * gathered into the first page's region (as move-pmd does), MADV_HUGEPAGE, then MADV_COLLAPSE with the range still registered (the
  * kernel refuses that only for holes and zero pages in a uffd-armed
  * range, or a pinned page); if it fails, unregister the chunk, copy it
  * out, drop it, write it back (the first write faults in a THP: nothing
@@ -678,7 +687,10 @@ static int call_thp_refill(struct xctx *c)
 	struct uffdio_range rg = { (uintptr_t)a, XOP_PMD };
 	struct uffdio_register reg = { .range = rg, .mode = UFFDIO_REGISTER_MODE_MISSING };
 	unsigned tries = 0;
+	int err = gather_chunk(c);
 
+	if (err)
+		return err;
 	if (madvise(a, XOP_PMD, MADV_HUGEPAGE))
 		return errno;
 	if (!madvise(a, XOP_PMD, MADV_COLLAPSE)) {
@@ -1059,7 +1071,7 @@ const struct xop_desc xop_table[XOP_NR] = {
 		.range = XR_DROPPED, .lock = XL_PAGES, .needs = XN_DROPPED,
 		/* ENOMEM: --reclaim=memcg's cgroup at its lowered limit refuses the charge */
 		.call = call_refill, .legit = ERRB(EAGAIN) | ERRB(ENOMEM), .update = update_refill,
-		.splits_thp = true,
+		/* no .splits_thp: a dropped page's chunk is no PMD-mapped THP; refilled, it can be one again */
 	},
 	[XOP_PAGEOUT] = {
 		.name = "pageout", .weight = 3, .help = "MADV_PAGEOUT: reclaim walks the rmap of folios being moved",
@@ -1175,9 +1187,10 @@ const struct xop_desc xop_table[XOP_NR] = {
 	},
 	[XOP_THPREFILL] = {
 		.name = "thp-refill", .weight = 1,
-		.help = "a chunk all in one region made a PMD-mapped THP: MADV_COLLAPSE, or unregister, refault, register",
-		.range = XR_PMD, .lock = XL_VMA, .needs = XN_ONE_REGION,
-		.call = call_thp_refill, .legit = ERRB(ENOMEM) | ERRB(EAGAIN), .supported = need_collapse,
+		.help = "a chunk gathered into one region made a PMD-mapped THP: MADV_COLLAPSE, or unregister, refault, register",
+		.range = XR_PMD, .lock = XL_VMA, .needs = XN_CHUNK,
+		.call = call_thp_refill, .legit = MOVE_LEGIT | ERRB(ENOMEM), .supported = need_collapse,
+		.makes_thp = true,
 	},
 };
 

@@ -153,6 +153,8 @@ struct xop_desc {
 	bool control;
 	/* it breaks a PMD mapping by design: drawn away from the chunks kept whole (--thp-share) */
 	bool splits_thp;
+	/* it makes a PMD-mapped THP: drawn from the chunks kept whole, which it is for */
+	bool makes_thp;
 };
 
 extern const struct xop_desc xop_table[XOP_NR];
