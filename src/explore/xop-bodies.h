@@ -353,7 +353,6 @@ static int call_move_holes(struct xctx *c)
 		       UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES);
 }
 
-/* gather the chunk's strays into @from page by page, then move 2 MiB at once */
 /* the chunk's strays MOVEd back into c->from, page by page: 0 or the errno that stopped it */
 static int gather_chunk(struct xctx *c)
 {
@@ -381,6 +380,7 @@ static int gather_chunk(struct xctx *c)
 	return 0;
 }
 
+/* gather the chunk's strays into c->from, then move 2 MiB at once */
 static int call_move_pmd(struct xctx *c)
 {
 	int err = gather_chunk(c);
@@ -674,11 +674,12 @@ static int call_mprotect(struct xctx *c)
 
 /*
  * A chunk with no page dropped made a PMD-mapped THP again: its strays
- * gathered into the first page's region (as move-pmd does), MADV_HUGEPAGE, then MADV_COLLAPSE with the range still registered (the
- * kernel refuses that only for holes and zero pages in a uffd-armed
- * range, or a pinned page); if it fails, unregister the chunk, copy it
- * out, drop it, write it back (the first write faults in a THP: nothing
- * catches the fault now) and register it again.  The pages keep their
+ * gathered into the first page's region (as move-pmd does), MADV_HUGEPAGE,
+ * then MADV_COLLAPSE with the range still registered (the kernel refuses
+ * that only for holes and zero pages in a uffd-armed range, or a pinned
+ * page); if it fails, unregister the chunk, copy it out, drop it, write
+ * it back (the first write faults in a THP: nothing catches the fault
+ * now) and register it again.  The pages keep their
  * contents (a zero page becomes zeroes): the ledger is unchanged.
  */
 static int call_thp_refill(struct xctx *c)
